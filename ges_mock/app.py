@@ -1,0 +1,28 @@
+"""The aiohttp application: routes, middleware, shutdown."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .handlers import REGISTRY, routes
+from .middleware import errors_as_json
+from .registry import Registry
+
+__all__ = ["DEFAULT_BODY_LIMIT", "create_app"]
+
+DEFAULT_BODY_LIMIT = 1024 * 1024
+
+
+def create_app(registry: Registry, *, body_limit: int = DEFAULT_BODY_LIMIT) -> web.Application:
+    """Build the mock's application around running scenarios."""
+    app = web.Application(middlewares=[errors_as_json], client_max_size=body_limit)
+    app[REGISTRY] = registry
+    app.add_routes(routes)
+    app.on_shutdown.append(_finish_writes)
+    return app
+
+
+async def _finish_writes(app: web.Application) -> None:
+    """Let export files being written land before the server stops."""
+    for world in app[REGISTRY]:
+        await world.finish_writes()

@@ -1,0 +1,100 @@
+"""Export jobs: check the source job, make the export job, write its file."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from .contract import export_failed
+from .export_csv import write_result_csv
+from .jobs import Job, JobKind, JobState
+from .log import jobs_log
+from .obs import ExportTarget, resolve_export_target, write_atomically
+from .world import World
+
+__all__ = ["poll_job", "start_export"]
+
+WRITE_FAILED = "GES.8011"
+# How long a poll that is due to finish an export waits for its file.
+WRITE_WAIT_SECONDS = 60.0
+
+
+def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
+    """Create the export job for `source` and start writing its file.
+
+    Raises the documented error when `source` has no result to export or
+    the target would leave the OBS root; nothing is written then.
+    """
+    _check_exportable(world, source)
+    job_id = world.ids.next_id()
+    target = resolve_export_target(
+        world.obs_root,
+        body["exportPath"],
+        body.get("fileName"),
+        default_name=job_id,
+    )
+
+    job = world.new_job(
+        JobKind.EXPORT,
+        source.graph,
+        source.algorithm,
+        progression=world.scenario.behaviour.export_progression,
+        job_id=job_id,
+    )
+    job.source_job_id = source.id
+    job.export_key = target.key
+    world.jobs.add(job)
+
+    failure = world.scenario.behaviour.export_failure
+    if failure is not None:
+        job.fail(*failure)
+    else:
+        job.is_written = False
+        task = asyncio.get_running_loop().create_task(_write(world, source, job, target))
+        world.writes.add(task)
+        task.add_done_callback(world.writes.discard)
+        job.write_task = task
+
+    job.refresh(world.clock.now())
+    jobs_log.debug("export job %s of job %s to %s", job.id, source.id, target.key)
+    return job
+
+
+async def poll_job(world: World, job: Job) -> JobState:
+    """Count a status poll of `job` and return the state to report.
+
+    The poll on which the scenario lets an export finish waits for its file
+    to land, so a client that polls as the scenario says never sees a
+    complete job without its file, and a test never needs to sleep.
+    """
+    now = world.clock.now()
+    job.polls += 1
+    task = job.write_task
+    if task is not None and not task.done() and job.is_due(now):
+        await asyncio.wait([task], timeout=WRITE_WAIT_SECONDS)
+    return job.refresh(now)
+
+
+def _check_exportable(world: World, source: Job) -> None:
+    if source.kind is not JobKind.ALGORITHM:
+        raise export_failed(f"job [{source.id}] is an export job and has no result to export")
+    if source.state is JobState.FAILED:
+        raise export_failed(f"job [{source.id}] has failed and has no result to export")
+    if source.state is not JobState.COMPLETE:
+        word = world.status_word(source.state)
+        raise export_failed(f"job [{source.id}] is not finished (status {word}), cannot export")
+
+
+async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> None:
+    result = world.result_of(source)
+    try:
+        await asyncio.to_thread(
+            write_atomically,
+            target,
+            lambda handle: write_result_csv(handle, result, source.runtime),
+        )
+    except OSError as err:
+        jobs_log.warning("export job %s could not write %s: %s", job.id, target.key, err)
+        job.fail(WRITE_FAILED, f"export failed, cannot write {target.key}: {err.strerror}")
+    finally:
+        job.is_written = True

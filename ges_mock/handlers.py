@@ -1,0 +1,106 @@
+"""The GES business-plane calls, one thin handler each."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .auth import TOKEN_HEADER, authenticate
+from .body import read_json_body
+from .contract import bad_parameter, graph_not_found, job_not_found
+from .exports import poll_job, start_export
+from .job_view import describe_job
+from .jobs import Job
+from .registry import Registry
+from .responses import json_response
+from .validation import first_problem
+from .world import World
+
+__all__ = ["REGISTRY", "routes"]
+
+REGISTRY = web.AppKey("registry", Registry)
+EXPORT_ACTION = "export-result"
+MAX_LIMIT = 100_000
+BASE = "/ges/v1.0/{project_id}/graphs/{graph_name}"
+
+routes = web.RouteTableDef()
+
+
+@routes.post(BASE + "/jobs/{job_id}/action")
+async def export_result(request: web.Request) -> web.Response:
+    """POST .../jobs/{job_id}/action?action_id=export-result."""
+    world = _authorised_world(request)
+    action = request.query.get("action_id")
+    if action != EXPORT_ACTION:
+        got = "none" if action is None else repr(action)
+        raise bad_parameter(f"action_id must be '{EXPORT_ACTION}', got {got}")
+
+    body = await read_json_body(request)
+    schema = "export-result.request"
+    problem = first_problem(schema, body, strict=_is_strict(world))
+    if problem is not None:
+        raise bad_parameter(problem)
+
+    source = _find_job(world, request)
+    job = start_export(world, source, body)
+    return json_response({"jobId": job.id})
+
+
+@routes.get(BASE + "/jobs/{job_id}/status")
+async def job_status(request: web.Request) -> web.Response:
+    """GET .../jobs/{job_id}/status?offset=&limit=."""
+    world = _authorised_world(request)
+    offset = _int_query(request, "offset", 0, 0, None)
+    limit = _int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+
+    job = _find_job(world, request)
+    await poll_job(world, job)
+    return json_response(describe_job(world, job, offset, limit))
+
+
+def _authorised_world(request: web.Request) -> World:
+    """Pick the scenario, check the token, and check the graph exists."""
+    world = request.app[REGISTRY].select(request.headers)
+    project_id = request.match_info["project_id"]
+    graph_name = request.match_info["graph_name"]
+    authenticate(
+        request.headers.get(TOKEN_HEADER),
+        project_id,
+        graph_name,
+        world.scenario.auth,
+        request["request_id"],
+    )
+    if world.graph(graph_name) is None:
+        raise graph_not_found(graph_name)
+    return world
+
+
+def _find_job(world: World, request: web.Request) -> Job:
+    job_id = request.match_info["job_id"]
+    job = world.jobs.find(request.match_info["graph_name"], job_id)
+    if job is None:
+        raise job_not_found(job_id)
+    return job
+
+
+def _is_strict(world: World) -> bool:
+    return world.scenario.behaviour.rejects_unknown_fields
+
+
+def _int_query(
+    request: web.Request,
+    name: str,
+    default: int,
+    low: int,
+    high: int | None,
+) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise bad_parameter(f"{name} must be an integer {bounds}, got {raw!r}")
+    return value

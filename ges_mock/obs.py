@@ -1,0 +1,143 @@
+"""The OBS stand-in: a local root where exports land, never outside it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .contract import bad_parameter
+from .errors import ContractError
+from .log import obs_log
+
+__all__ = [
+    "ExportTarget",
+    "check_object_name",
+    "resolve_export_target",
+    "write_atomically",
+]
+
+# Letters, digits and these marks are what OBS accepts in object names,
+# plus the CJK block U+4E00-U+9FA5; everything else is refused.
+_ALLOWED_MARKS = frozenset("!-_.*'()")
+# mkstemp makes files private (0600); exported files get the usual mode.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
+_CSV_SUFFIX = ".csv"
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """Where an export writes: the final file and its key inside the root."""
+
+    root: Path
+    path: Path
+    key: str
+
+
+def check_object_name(field: str, value: str, *, allow_slash: bool) -> None:
+    """Raise GES.8000 naming the first character OBS would refuse."""
+    for position, char in enumerate(value):
+        if _is_allowed(char) or (allow_slash and char == "/"):
+            continue
+        raise bad_parameter(
+            f"{field} contains {_describe_char(char)} at position {position}, "
+            "which OBS object names do not allow"
+        )
+
+
+def resolve_export_target(
+    root: Path,
+    export_path: str,
+    file_name: str | None,
+    default_name: str,
+) -> ExportTarget:
+    """Map exportPath and fileName to a file inside `root`, or raise GES.8000.
+
+    The first segment of exportPath is the bucket; empty segments (a
+    trailing or doubled slash) are ignored, as OBS clients do.
+    """
+    check_object_name("exportPath", export_path, allow_slash=True)
+    if export_path.startswith("/"):
+        raise bad_parameter(f"exportPath must be relative to a bucket, got {export_path!r}")
+    segments = [s for s in export_path.split("/") if s]
+    _reject_dot_segments("exportPath", segments, export_path)
+    if not segments:
+        raise bad_parameter(f"exportPath must name a bucket, got {export_path!r}")
+
+    name = default_name if file_name is None else file_name
+    check_object_name("fileName", name, allow_slash=False)
+    _reject_dot_segments("fileName", [name], name)
+    if not name.endswith(_CSV_SUFFIX):
+        name += _CSV_SUFFIX
+
+    path = root.joinpath(*segments, name)
+    _ensure_inside(root, path)
+    return ExportTarget(root=root, path=path, key="/".join([*segments, name]))
+
+
+def write_atomically(target: ExportTarget, write: Callable[[TextIO], None]) -> int:
+    """Write a file through `write` into a temporary file, then rename it.
+
+    Returns the size in bytes. On any failure the temporary file is removed
+    and the previous version of the target, if any, stays as it was.
+    """
+    directory = target.path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    # A symlink planted inside the root could point the directory elsewhere.
+    _ensure_inside(target.root, directory)
+
+    fd, temp_name = tempfile.mkstemp(
+        dir=directory, prefix=f".{target.path.name}.", suffix=".tmp"
+    )
+    try:
+        os.fchmod(fd, _FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            write(handle)
+        size = os.path.getsize(temp_name)
+        os.replace(temp_name, target.path)
+    except BaseException:
+        _remove_quietly(temp_name)
+        raise
+
+    obs_log.info("wrote %s (%d bytes)", target.key, size)
+    return size
+
+
+def _is_allowed(char: str) -> bool:
+    if char.isascii():
+        return char.isalnum() or char in _ALLOWED_MARKS
+    return "\u4e00" <= char <= "\u9fa5"
+
+
+def _describe_char(char: str) -> str:
+    if char.isprintable() and not char.isspace():
+        return f"{char!r} (U+{ord(char):04X})"
+    return f"U+{ord(char):04X}"
+
+
+def _reject_dot_segments(field: str, segments: Iterable[str], value: str) -> None:
+    if any(s in (".", "..") for s in segments):
+        raise bad_parameter(f"{field} must not contain '.' or '..' segments, got {value!r}")
+
+
+def _ensure_inside(root: Path, path: Path) -> None:
+    real_root = os.path.realpath(root)
+    real_path = os.path.realpath(path)
+    if os.path.commonpath([real_root, real_path]) != real_root:
+        raise ContractError(
+            400,
+            "GES.8011",
+            "export path resolves outside the OBS bucket",
+        )
+
+
+def _remove_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,233 @@
+"""Scenarios: the world the mock pretends to be, loaded from YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import yaml
+from jsonschema.exceptions import ValidationError
+
+from .errors import ScenarioError
+from .graphs import build_graph
+from .jobs import JobState, Progression
+from .resources import bundled_scenario
+from .validation import describe_error, validator_for
+from .yaml_source import YamlDocument, parse_yaml
+
+__all__ = [
+    "Auth",
+    "Behaviour",
+    "GraphSpec",
+    "JobSpec",
+    "Scenario",
+    "load_scenario",
+    "load_scenario_file",
+    "load_scenario_text",
+]
+
+SCENARIO_SCHEMA = "scenario.schema"
+DEFAULT_SCENARIO = "default"
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Who may call: projects and tokens (None means any), and the error style."""
+
+    projects: frozenset[str] | None = None
+    tokens: frozenset[str] | None = None
+    expired_tokens: frozenset[str] = frozenset()
+    forbidden_tokens: frozenset[str] = frozenset()
+    error_style: str = "gateway"
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How jobs progress and what words and rules the mock uses."""
+
+    status_words: dict[JobState, str]
+    export_progression: Progression
+    algorithm_progression: Progression
+    export_failure: tuple[str, str] | None = None
+    rejects_unknown_fields: bool = False
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job that exists when the scenario starts."""
+
+    id: str
+    algorithm: str
+    parameters: dict[str, Any]
+    status: JobState
+    error: tuple[str, str] | None = None
+
+
+@dataclass
+class GraphSpec:
+    """A graph of the scenario and the jobs declared on it."""
+
+    name: str
+    graph: nx.Graph
+    jobs: list[JobSpec] = field(default_factory=list)
+
+
+@dataclass
+class Scenario:
+    """A loaded, validated scenario."""
+
+    name: str
+    source: str
+    seed: int
+    auth: Auth
+    behaviour: Behaviour
+    graphs: dict[str, GraphSpec]
+
+
+def load_scenario(reference: str | None) -> Scenario:
+    """Load a scenario from a file path, or a bundled one by name (default if None)."""
+    if reference is None:
+        reference = DEFAULT_SCENARIO
+    path = Path(reference)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return load_scenario_file(path)
+    source, text = bundled_scenario(reference)
+    return load_scenario_text(text, source=source)
+
+
+def load_scenario_file(path: Path) -> Scenario:
+    """Load and validate the scenario file at `path`."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError([f"{path}: cannot read the scenario file: {err}"]) from err
+    return load_scenario_text(text, source=str(path), base_dir=path.parent)
+
+
+def load_scenario_text(
+    text: str,
+    *,
+    source: str = "<scenario>",
+    base_dir: Path | None = None,
+) -> Scenario:
+    """Validate YAML `text` against the scenario schema and build the scenario.
+
+    Raises ScenarioError listing every problem as `source:line: field: what`.
+    """
+    document = _parse(text, source)
+    data = document.data if document.data is not None else {}
+
+    errors = sorted(
+        validator_for(SCENARIO_SCHEMA).iter_errors(data),
+        key=lambda e: (document.line_of(e.absolute_path), list(map(str, e.absolute_path))),
+    )
+    if errors:
+        raise ScenarioError([_locate(source, document, e) for e in errors])
+
+    name = data.get("name") or Path(source.split(" ")[0]).stem or "scenario"
+    return Scenario(
+        name=name,
+        source=source,
+        seed=int(data.get("seed", 0)),
+        auth=_build_auth(data.get("auth", {})),
+        behaviour=_build_behaviour(data.get("behaviour", {})),
+        graphs=_build_graphs(data.get("graphs", {}), source, document),
+    )
+
+
+def _parse(text: str, source: str) -> YamlDocument:
+    try:
+        return parse_yaml(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError([f"{source}:{line}: not valid YAML: {problem}"]) from err
+
+
+def _locate(source: str, document: YamlDocument, error: ValidationError) -> str:
+    path = list(error.absolute_path)
+    message = describe_error(error)
+    if error.validator == "oneOf":
+        message = f"{_dotted(path) or 'scenario'} does not match any allowed form"
+    return f"{source}:{document.line_of(path)}: {message}"
+
+
+def _dotted(path: list[Any]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _optional_set(value: Any) -> frozenset[str] | None:
+    return None if value in (None, "any") else frozenset(value)
+
+
+def _build_auth(data: dict[str, Any]) -> Auth:
+    return Auth(
+        projects=_optional_set(data.get("projects")),
+        tokens=_optional_set(data.get("tokens")),
+        expired_tokens=frozenset(data.get("expired_tokens", [])),
+        forbidden_tokens=frozenset(data.get("forbidden_tokens", [])),
+        error_style=data.get("error_style", "gateway"),
+    )
+
+
+def _build_progression(data: dict[str, Any], default_polls: int) -> Progression:
+    pending = data.get("pending_polls", 0)
+    if "complete_after_seconds" in data:
+        return Progression.done_after_seconds(float(data["complete_after_seconds"]))
+    polls = data.get("complete_after_polls", default_polls + pending)
+    return Progression.done_after_polls(polls, pending=pending)
+
+
+def _build_behaviour(data: dict[str, Any]) -> Behaviour:
+    words = {state: state.value for state in JobState}
+    for state_name, word in data.get("status_words", {}).items():
+        words[JobState(state_name)] = word
+
+    export = data.get("export", {})
+    failure = export.get("fail")
+    return Behaviour(
+        status_words=words,
+        export_progression=_build_progression(export.get("progress", {}), 2),
+        algorithm_progression=_build_progression(
+            data.get("algorithm_jobs", {}).get("progress", {}), 2
+        ),
+        export_failure=(failure["errorCode"], failure["errorMessage"]) if failure else None,
+        rejects_unknown_fields=data.get("unknown_fields", "accept") == "reject",
+    )
+
+
+def _build_graphs(
+    data: dict[str, Any],
+    source: str,
+    document: YamlDocument,
+) -> dict[str, GraphSpec]:
+    graphs: dict[str, GraphSpec] = {}
+    seen_jobs: dict[str, str] = {}
+    for name, spec in data.items():
+        jobs = []
+        for index, job in enumerate(spec.get("jobs", [])):
+            where = ["graphs", name, "jobs", index]
+            if job["id"] in seen_jobs:
+                line = document.line_of([*where, "id"])
+                raise ScenarioError(
+                    [f"{source}:{line}: {_dotted(where)}.id: {job['id']!r} is already "
+                     f"a job of graph {seen_jobs[job['id']]!r}"]
+                )
+            seen_jobs[job["id"]] = name
+            jobs.append(_build_job(job))
+        graphs[name] = GraphSpec(name=name, graph=build_graph(spec["data"]), jobs=jobs)
+    return graphs
+
+
+def _build_job(data: dict[str, Any]) -> JobSpec:
+    error = data.get("error")
+    return JobSpec(
+        id=data["id"],
+        algorithm=data["algorithm"],
+        parameters=dict(data.get("parameters", {})),
+        status=JobState(data.get("status", "complete")),
+        error=(error["errorCode"], error["errorMessage"]) if error else None,
+    )

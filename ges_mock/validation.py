@@ -1,0 +1,109 @@
+"""Request validation against the JSON Schemas, with messages that name the field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from .resources import load_schema
+
+__all__ = ["describe_error", "first_problem", "validator_for"]
+
+_TYPE_NAMES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+
+
+@lru_cache(maxsize=None)
+def validator_for(schema_name: str, strict: bool = False) -> Draft202012Validator:
+    """Return a validator for `schemas/<schema_name>.json`, built once.
+
+    A strict validator also refuses fields the schema does not name.
+    """
+    schema = load_schema(schema_name)
+    Draft202012Validator.check_schema(schema)
+    if strict:
+        schema = _closed(schema)
+    return Draft202012Validator(schema)
+
+
+def first_problem(schema_name: str, instance: Any, strict: bool = False) -> str | None:
+    """Return a message for the most relevant violation, or None if valid."""
+    errors = validator_for(schema_name, strict).iter_errors(instance)
+    error = best_match(errors)
+    return None if error is None else describe_error(error)
+
+
+def field_path(parts: Iterable[Any]) -> str:
+    """Join a JSON path as `a.b[2].c`."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def describe_error(error: ValidationError) -> str:
+    """Turn a jsonschema error into `<field> <what is wrong>`."""
+    where = field_path(error.absolute_path)
+    kind = error.validator
+    value = error.instance
+
+    if kind == "required":
+        missing = _missing_property(error)
+        name = f"{where}.{missing}" if where else missing
+        return f"{name} is required"
+    if kind == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        names = ", ".join(f"{where}.{e}" if where else e for e in extra)
+        return f"{names} is not a documented field"
+
+    subject = where or "request body"
+    if kind == "type":
+        expected = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
+        return f"{subject} must be {expected}, got {_show(value)}"
+    if kind == "minLength":
+        return f"{subject} must not be empty"
+    if kind in ("enum", "const"):
+        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        choices = ", ".join(_show(a) for a in allowed)
+        return f"{subject} must be one of {choices}, got {_show(value)}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{subject} is out of range: {error.message}"
+    return f"{subject}: {error.message}"
+
+
+def _closed(schema: Any) -> Any:
+    """Copy `schema`, closing every object schema that lists its properties."""
+    if isinstance(schema, list):
+        return [_closed(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: _closed(value) for key, value in schema.items()}
+    if "properties" in copy and "additionalProperties" not in copy:
+        copy["additionalProperties"] = False
+    return copy
+
+
+def _missing_property(error: ValidationError) -> str:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    for name in error.validator_value:
+        if name not in present:
+            return str(name)
+    return str(error.validator_value[0])
+
+
+def _show(value: Any) -> str:
+    """Render a JSON value the way the client sent it, shortened."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,53 @@
+"""Request-body validation messages name the field and what is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ges_mock.validation import first_problem
+
+SCHEMA = "export-result.request"
+OBS = {"accessKey": "ak", "secretKey": "sk"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"exportPath": "b/"}, "obsParameters is required"),
+        ({"obsParameters": OBS}, "exportPath is required"),
+        ({"exportPath": "b/", "obsParameters": {"accessKey": "ak"}},
+         "obsParameters.secretKey is required"),
+        ({"exportPath": "b/", "obsParameters": {"secretKey": "sk"}},
+         "obsParameters.accessKey is required"),
+        ({"exportPath": 5, "obsParameters": OBS}, "exportPath must be a string, got 5"),
+        ({"exportPath": "", "obsParameters": OBS}, "exportPath must not be empty"),
+        ({"exportPath": "b/", "fileName": ["x"], "obsParameters": OBS},
+         'fileName must be a string, got ["x"]'),
+        ({"exportPath": "b/", "obsParameters": "ak:sk"},
+         'obsParameters must be an object, got "ak:sk"'),
+        ({"exportPath": "b/", "obsParameters": {"accessKey": 1, "secretKey": "sk"}},
+         "obsParameters.accessKey must be a string, got 1"),
+        ([], "request body must be an object, got []"),
+        ("text", 'request body must be an object, got "text"'),
+    ],
+)
+def test_first_problem__names_the_field(body: Any, message: str) -> None:
+    assert first_problem(SCHEMA, body) == message
+
+
+def test_first_problem__accepts_the_document_sample() -> None:
+    body = {"exportPath": "demo_movie/", "fileName": "louvain", "obsParameters": OBS}
+
+    assert first_problem(SCHEMA, body) is None
+
+
+def test_first_problem__unknown_fields_only_when_strict() -> None:
+    body = {"exportPath": "b/", "obsParameters": {**OBS, "token": "t"}, "mode": 1}
+
+    assert first_problem(SCHEMA, body) is None
+    assert first_problem(SCHEMA, body, strict=True) in (
+        "mode is not a documented field",
+        "obsParameters.token is not a documented field",
+    )
