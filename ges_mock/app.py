@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .handlers import REGISTRY, routes
+from .handlers import REGISTRY, routes, select_scenario
 from .middleware import errors_as_json
 from .registry import Registry
 
@@ -14,8 +14,14 @@ DEFAULT_BODY_LIMIT = 1024 * 1024
 
 
 def create_app(registry: Registry, *, body_limit: int = DEFAULT_BODY_LIMIT) -> web.Application:
-    """Build the mock's application around running scenarios."""
-    app = web.Application(middlewares=[errors_as_json], client_max_size=body_limit)
+    """Build the mock's application around running scenarios.
+
+    A request passes the middlewares in this order: request id and JSON
+    errors, scenario selection, then the handler (authentication, body
+    validation, domain action).
+    """
+    middlewares = [errors_as_json, select_scenario]
+    app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
     app.add_routes(routes)
     app.on_shutdown.append(_finish_writes)

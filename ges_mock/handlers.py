@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from .auth import TOKEN_HEADER, authenticate
@@ -15,13 +17,17 @@ from .responses import json_response
 from .validation import first_problem
 from .world import World
 
-__all__ = ["REGISTRY", "routes"]
+__all__ = ["API_PREFIX", "REGISTRY", "WORLD", "routes", "select_scenario"]
 
 REGISTRY = web.AppKey("registry", Registry)
+# The running scenario that answers a request, chosen by `select_scenario`.
+WORLD = "ges_mock.world"
+API_PREFIX = "/ges/"
 EXPORT_ACTION = "export-result"
 MAX_LIMIT = 100_000
 BASE = "/ges/v1.0/{project_id}/graphs/{graph_name}"
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 routes = web.RouteTableDef()
 
 
@@ -57,9 +63,17 @@ async def job_status(request: web.Request) -> web.Response:
     return json_response(describe_job(world, job, offset, limit))
 
 
+@web.middleware
+async def select_scenario(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Choose the scenario that answers a business-plane request."""
+    if request.path.startswith(API_PREFIX):
+        request[WORLD] = request.app[REGISTRY].select(request.headers)
+    return await handler(request)
+
+
 def _authorised_world(request: web.Request) -> World:
-    """Pick the scenario, check the token, and check the graph exists."""
-    world = request.app[REGISTRY].select(request.headers)
+    """Check the token against the request's scenario, and that the graph exists."""
+    world: World = request[WORLD]
     project_id = request.match_info["project_id"]
     graph_name = request.match_info["graph_name"]
     authenticate(
