@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .admin import add_admin_routes
 from .handlers import REGISTRY, routes, select_scenario
+from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .middleware import errors_as_json
+from .openapi import OPENAPI_PATH, serve_openapi
 from .registry import Registry
 
 __all__ = ["DEFAULT_BODY_LIMIT", "create_app"]
@@ -13,17 +16,26 @@ __all__ = ["DEFAULT_BODY_LIMIT", "create_app"]
 DEFAULT_BODY_LIMIT = 1024 * 1024
 
 
-def create_app(registry: Registry, *, body_limit: int = DEFAULT_BODY_LIMIT) -> web.Application:
+def create_app(
+    registry: Registry,
+    *,
+    body_limit: int = DEFAULT_BODY_LIMIT,
+    journal_size: int = DEFAULT_JOURNAL_SIZE,
+) -> web.Application:
     """Build the mock's application around running scenarios.
 
-    A request passes the middlewares in this order: request id and JSON
-    errors, scenario selection, then the handler (authentication, body
-    validation, domain action).
+    A request passes the middlewares in this order: the journal (outermost,
+    so it records the final answer), request id and JSON errors, scenario
+    selection, then the handler (authentication, body validation, domain
+    action). /__admin/ and /openapi.json skip the journal and the scenario.
     """
-    middlewares = [errors_as_json, select_scenario]
+    middlewares = [record_requests, errors_as_json, select_scenario]
     app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
+    app[JOURNAL] = Journal(journal_size)
     app.add_routes(routes)
+    app.router.add_get(OPENAPI_PATH, serve_openapi)
+    add_admin_routes(app)
     app.on_shutdown.append(_finish_writes)
     return app
 

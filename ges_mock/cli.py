@@ -1,26 +1,36 @@
-"""The `ges-mock` command: serve, check scenarios."""
+"""The `ges-mock` command: serve, check scenarios, print the OpenAPI document."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .app import DEFAULT_BODY_LIMIT
+from .environment import env_default
 from .errors import GesMockError, ScenarioError
+from .journal import DEFAULT_JOURNAL_SIZE
+from .logformat import LOG_FORMATS, make_formatter
+from .openapi import build_openapi
 from .scenario import load_scenario
 from .server import ServerConfig, start_server
 
 __all__ = ["main"]
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+READY_TIMEOUT = 3.0
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return int(args.run(args))
     except ScenarioError as err:
         for problem in err.problems:
@@ -38,19 +48,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
+    # Every serve flag defaults to its GES_MOCK_<NAME> environment variable.
     serve = commands.add_parser("serve", help="run the mock server")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080,
+    serve.add_argument("--host", default=env_default("HOST", "127.0.0.1", str),
+                       help="address to bind (default 127.0.0.1; env GES_MOCK_HOST)")
+    serve.add_argument("--port", type=int, default=env_default("PORT", 8080, int),
                        help="port to listen on; 0 picks a free one (default 8080)")
-    serve.add_argument("--obs-root", type=Path, default=Path("obs-data"),
+    serve.add_argument("--obs-root", type=Path,
+                       default=env_default("OBS_ROOT", Path("obs-data"), Path),
                        help="local directory standing in for OBS (default ./obs-data)")
-    serve.add_argument("--scenario", default=None,
+    serve.add_argument("--obs-port", type=int, default=env_default("OBS_PORT", None, int),
+                       help="also serve the OBS root, path-style, on this port")
+    serve.add_argument("--scenario", default=env_default("SCENARIO", None, str),
                        help="scenario file, or the name of a bundled one (default: default)")
-    serve.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT,
+    serve.add_argument("--body-limit", type=int,
+                       default=env_default("BODY_LIMIT", DEFAULT_BODY_LIMIT, int),
                        help="largest request body in bytes (default 1 MiB)")
-    serve.add_argument("--log-level", default="INFO",
-                       choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    serve.add_argument("--journal-size", type=int,
+                       default=env_default("JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE, int),
+                       help="requests the journal keeps, oldest dropped first "
+                            f"(default {DEFAULT_JOURNAL_SIZE})")
+    serve.add_argument("--log-level", choices=LOG_LEVELS,
+                       default=env_default("LOG_LEVEL", "INFO", _one_of(LOG_LEVELS)))
+    serve.add_argument("--log-format", choices=LOG_FORMATS,
+                       default=env_default("LOG_FORMAT", "text", _one_of(LOG_FORMATS)),
+                       help="text lines, or one JSON object per line (default text)")
     serve.set_defaults(run=_serve)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document")
+    openapi.set_defaults(run=_openapi)
+
+    ready = commands.add_parser("ready", help="exit 0 when a running mock is ready")
+    ready.add_argument("--url", default=None,
+                       help="the mock's base URL (default http://127.0.0.1:$GES_MOCK_PORT)")
+    ready.set_defaults(run=_ready)
 
     check = commands.add_parser("check", help="validate scenario files")
     check.add_argument("files", nargs="+", type=Path)
@@ -58,18 +89,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
+    def convert(raw: str) -> str:
+        if raw not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return raw
+
+    return convert
+
+
 def _serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=args.log_level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(make_formatter(args.log_format))
+    logging.basicConfig(level=args.log_level, handlers=[handler])
     config = ServerConfig(
         scenarios=[load_scenario(args.scenario)],
         obs_root=args.obs_root.resolve(),
         host=args.host,
         port=args.port,
         body_limit=args.body_limit,
+        journal_size=args.journal_size,
+        obs_port=args.obs_port,
     )
     asyncio.run(_serve_until_signal(config))
     return 0
@@ -78,7 +118,8 @@ def _serve(args: argparse.Namespace) -> int:
 async def _serve_until_signal(config: ServerConfig) -> None:
     server = await start_server(config)
     sources = ", ".join(s.source for s in config.scenarios)
-    print(f"ges-mock serving {server.url} scenario={sources} obs-root={server.obs_root}",
+    obs = f" obs={server.obs_url}" if server.obs_url else ""
+    print(f"ges-mock serving {server.url} scenario={sources} obs-root={server.obs_root}{obs}",
           flush=True)
 
     stop = asyncio.Event()
@@ -89,6 +130,25 @@ async def _serve_until_signal(config: ServerConfig) -> None:
         await stop.wait()
     finally:
         await server.stop()
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    print(json.dumps(build_openapi(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _ready(args: argparse.Namespace) -> int:
+    base = args.url or f"http://127.0.0.1:{env_default('PORT', 8080, int)}"
+    url = base.rstrip("/") + "/__admin/ready"
+    try:
+        with urllib.request.urlopen(url, timeout=READY_TIMEOUT) as answer:
+            print(answer.read().decode("utf-8"))
+            return 0
+    except urllib.error.HTTPError as err:
+        print(f"ges-mock: {url} is not ready: HTTP {err.code}", file=sys.stderr)
+    except (urllib.error.URLError, OSError) as err:
+        print(f"ges-mock: {url} cannot be reached: {err}", file=sys.stderr)
+    return 1
 
 
 def _check(args: argparse.Namespace) -> int:

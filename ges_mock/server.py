@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
 
 from .app import DEFAULT_BODY_LIMIT, create_app
+from .errors import GesMockError
+from .journal import DEFAULT_JOURNAL_SIZE
 from .registry import Registry
 from .scenario import Scenario
 from .world import World
@@ -28,6 +32,10 @@ class ServerConfig:
     port: int = 8080
     body_limit: int = DEFAULT_BODY_LIMIT
     access_log: bool = True
+    journal_size: int = DEFAULT_JOURNAL_SIZE
+    # The OBS read side on its own port (0 picks a free one); None serves none.
+    obs_port: int | None = None
+    obs_credentials: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -38,9 +46,18 @@ class RunningServer:
     registry: Registry
     obs_root: Path
     runner: web.AppRunner = field(repr=False)
+    obs_url: str | None = None
+    obs_runner: web.AppRunner | None = field(default=None, repr=False)
+
+    @property
+    def app(self) -> web.Application:
+        """The running GES application."""
+        return self.runner.app
 
     async def stop(self) -> None:
         """Stop accepting, finish in-flight requests and export writes, close."""
+        if self.obs_runner is not None:
+            await self.obs_runner.cleanup()
         await self.runner.cleanup()
 
 
@@ -48,8 +65,28 @@ async def start_server(config: ServerConfig) -> RunningServer:
     """Start the mock on `config.host:config.port` (0 picks a free port)."""
     config.obs_root.mkdir(parents=True, exist_ok=True)
     registry = Registry([World(s, config.obs_root) for s in config.scenarios])
-    app = create_app(registry, body_limit=config.body_limit)
+    app = create_app(
+        registry,
+        body_limit=config.body_limit,
+        journal_size=config.journal_size,
+    )
+    runner, url = await _serve(app, config, config.port)
 
+    server = RunningServer(url=url, registry=registry, obs_root=config.obs_root, runner=runner)
+    if config.obs_port is not None:
+        try:
+            server.obs_runner, server.obs_url = await _start_obs(config, config.obs_port)
+        except BaseException:
+            await runner.cleanup()
+            raise
+    return server
+
+
+async def _serve(
+    app: web.Application,
+    config: ServerConfig,
+    port: int,
+) -> tuple[web.AppRunner, str]:
     runner = web.AppRunner(
         app,
         access_log=logging.getLogger("ges_mock.access") if config.access_log else None,
@@ -57,12 +94,28 @@ async def start_server(config: ServerConfig) -> RunningServer:
         handle_signals=False,
     )
     await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)
-    await site.start()
+    site = web.TCPSite(runner, config.host, port)
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
 
-    host, port = runner.addresses[0][:2]
-    url = f"http://{_url_host(host)}:{port}"
-    return RunningServer(url=url, registry=registry, obs_root=config.obs_root, runner=runner)
+    host, bound = runner.addresses[0][:2]
+    return runner, f"http://{_url_host(host)}:{bound}"
+
+
+async def _start_obs(config: ServerConfig, port: int) -> tuple[web.AppRunner, str]:
+    """Serve the OBS root read-only, path-style, for the OBS SDK's downloads."""
+    # ges_mock.obs_http lands from the OBS read-side branch; until it is merged
+    # an obs_port is refused here rather than silently serving nothing.
+    try:
+        obs_http = importlib.import_module("ges_mock.obs_http")
+    except ImportError as err:
+        raise GesMockError("obs_port needs ges_mock.obs_http, which this build "
+                           f"lacks: {err}") from err
+    app = obs_http.create_obs_app(config.obs_root, config.obs_credentials)
+    return await _serve(app, config, port)
 
 
 def _url_host(host: str) -> str:

@@ -1,0 +1,291 @@
+"""The request journal: what the mock was asked and what it answered, for tests."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from aiohttp import web
+
+from .errors import GesMockError
+
+__all__ = [
+    "ADMIN_PREFIX",
+    "DEFAULT_JOURNAL_SIZE",
+    "JOURNAL",
+    "RULE_KEY",
+    "Journal",
+    "JournalEntry",
+    "endpoint_of",
+    "entries_matching",
+    "mask_body",
+    "mask_headers",
+    "parse_since",
+    "record_requests",
+]
+
+ADMIN_PREFIX = "/__admin/"
+DEFAULT_JOURNAL_SIZE = 1000
+# A stage that answers instead of the handler (a scenario rule) names itself
+# here, e.g. request[RULE_KEY] = "rules[2]"; the journal records it.
+RULE_KEY = "ges_mock.rule"
+MASK = "***"
+MASKED_HEADERS = frozenset({"x-auth-token", "authorization"})
+MASKED_BODY_FIELDS = ("accessKey", "secretKey")
+# Bodies are kept whole up to this size, cut beyond it.
+BODY_KEEP = 64 * 1024
+# The mock's own surfaces are not client traffic and stay out of the journal.
+UNJOURNALED = (ADMIN_PREFIX, "/openapi.json")
+# Set by the scenario middleware; read by name to avoid importing handlers.
+WORLD_KEY = "ges_mock.world"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class JournalEntry:
+    """One request and its answer, with secrets masked."""
+
+    seq: int
+    timestamp: float
+    request_id: str | None
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+    endpoint: str | None
+    scenario: str | None
+    rule: str | None
+    status: int | None
+    duration_ms: float
+    response: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the admin API shows it."""
+        return {
+            "seq": self.seq,
+            "time": _iso(self.timestamp),
+            "timestamp": self.timestamp,
+            "request_id": self.request_id,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": self.body,
+            "endpoint": self.endpoint,
+            "scenario": self.scenario,
+            "rule": self.rule,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "response": self.response,
+        }
+
+
+class Journal:
+    """A bounded ring of journal entries; the oldest fall off first."""
+
+    def __init__(self, size: int = DEFAULT_JOURNAL_SIZE) -> None:
+        if size < 1:
+            raise ValueError(f"journal size must be at least 1, got {size!r}")
+        self.size = size
+        self.dropped = 0
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._seq = itertools.count(1)
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        return iter(list(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def next_seq(self) -> int:
+        """Reserve the sequence number of the next entry."""
+        return next(self._seq)
+
+    def add(self, entry: JournalEntry) -> None:
+        """Append `entry`, dropping the oldest one when full."""
+        if len(self._entries) == self.size:
+            self.dropped += 1
+        self._entries.append(entry)
+
+    def clear(self, scenario: str | None = None) -> int:
+        """Forget every entry, or those of `scenario`; return how many went."""
+        before = len(self._entries)
+        if scenario is None:
+            self._entries.clear()
+            self.dropped = 0
+        else:
+            kept = [e for e in self._entries if e.scenario != scenario]
+            self._entries = deque(kept, maxlen=self.size)
+        return before - len(self._entries)
+
+
+JOURNAL = web.AppKey("journal", Journal)
+
+
+def endpoint_of(request: web.Request) -> str | None:
+    """Name the business call a request reached: its handler, hyphenated."""
+    route = request.match_info.route
+    if request.match_info.http_exception is not None:
+        return None
+    name = getattr(route.handler, "__name__", None)
+    return None if name is None else name.replace("_", "-")
+
+
+def mask_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Copy request headers, hiding tokens and signatures."""
+    masked: dict[str, str] = {}
+    for name, value in headers:
+        masked[name] = MASK if name.lower() in MASKED_HEADERS else value
+    return masked
+
+
+def mask_body(raw: bytes) -> Any:
+    """Decode a body for the journal: JSON with OBS keys masked, else text."""
+    if not raw:
+        return None
+    text = raw[:BODY_KEEP].decode("utf-8", errors="replace")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return text
+    if isinstance(data, dict) and isinstance(data.get("obsParameters"), dict):
+        keys = data["obsParameters"]
+        for name in MASKED_BODY_FIELDS:
+            if name in keys:
+                keys[name] = MASK
+    return data
+
+
+@web.middleware
+async def record_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Journal every client request with its final answer and timing."""
+    if request.path.startswith(UNJOURNALED):
+        return await handler(request)
+
+    journal = request.app[JOURNAL]
+    seq = journal.next_seq()
+    started = time.time()
+    clock = time.perf_counter()
+    try:
+        response = await handler(request)
+    except BaseException:
+        # Only a cancelled or broken exchange gets here: record it unanswered.
+        elapsed = (time.perf_counter() - clock) * 1000
+        journal.add(await _entry(request, None, seq, started, elapsed))
+        raise
+
+    elapsed = (time.perf_counter() - clock) * 1000
+    journal.add(await _entry(request, response, seq, started, elapsed))
+    return response
+
+
+async def _entry(
+    request: web.Request,
+    response: web.StreamResponse | None,
+    seq: int,
+    started: float,
+    elapsed_ms: float,
+) -> JournalEntry:
+    world = request.get(WORLD_KEY)
+    return JournalEntry(
+        seq=seq,
+        timestamp=started,
+        request_id=request.get("request_id"),
+        method=request.method,
+        path=request.path,
+        query=dict(request.query),
+        headers=mask_headers(request.headers.items()),
+        body=None if response is None else await _request_body(request),
+        endpoint=endpoint_of(request),
+        scenario=None if world is None else world.name,
+        rule=request.get(RULE_KEY),
+        status=None if response is None else response.status,
+        duration_ms=round(elapsed_ms, 3),
+        response=_response_record(response),
+    )
+
+
+async def _request_body(request: web.Request) -> Any:
+    """The body the handler read, or read it now; None when it cannot be had."""
+    if not request.body_exists:
+        return None
+    try:
+        raw = await request.read()
+    except (web.HTTPException, ConnectionError, RuntimeError):
+        return None
+    return mask_body(raw)
+
+
+def _response_record(response: web.StreamResponse | None) -> dict[str, Any]:
+    if response is None:
+        return {}
+    record: dict[str, Any] = {
+        "status": response.status,
+        "headers": dict(response.headers),
+        "content_type": response.content_type,
+        "body": None,
+    }
+    body = getattr(response, "body", None)
+    if isinstance(body, bytes) and body:
+        record["body"] = _decode_response(body, response.content_type)
+    return record
+
+
+def _decode_response(body: bytes, content_type: str) -> Any:
+    text = body[:BODY_KEEP].decode("utf-8", errors="replace")
+    if content_type == "application/json":
+        try:
+            return json.loads(body)
+        except ValueError:
+            return text
+    return text
+
+
+def _iso(timestamp: float) -> str:
+    moment = datetime.fromtimestamp(timestamp, timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def entries_matching(
+    entries: Iterable[JournalEntry],
+    filters: Mapping[str, Any],
+) -> list[JournalEntry]:
+    """Entries passing the list filters (endpoint, status, scenario, method, since)."""
+    return [e for e in entries if _passes(e, filters)]
+
+
+def _passes(entry: JournalEntry, filters: Mapping[str, Any]) -> bool:
+    for name in ("endpoint", "status", "scenario", "method", "path"):
+        wanted = filters.get(name)
+        if wanted is not None and getattr(entry, name) != wanted:
+            return False
+    since = filters.get("since")
+    return since is None or entry.timestamp >= since
+
+
+def parse_since(value: Any) -> float:
+    """Read a `since` bound: Unix seconds, or an ISO 8601 time (UTC if no zone)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value)
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as err:
+        raise GesMockError(
+            f"since must be Unix seconds or an ISO 8601 time, got {value!r}"
+        ) from err
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()

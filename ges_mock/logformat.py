@@ -1,0 +1,42 @@
+"""Log output formats: plain text lines, or one JSON object per line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+__all__ = ["LOG_FORMATS", "JsonLinesFormatter", "make_formatter"]
+
+LOG_FORMATS = ("text", "json")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+class JsonLinesFormatter(logging.Formatter):
+    """Format a record as one JSON object: time, level, logger, message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": _iso(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def make_formatter(name: str) -> logging.Formatter:
+    """The formatter for `name`, one of LOG_FORMATS."""
+    if name == "json":
+        return JsonLinesFormatter()
+    if name == "text":
+        return logging.Formatter(TEXT_FORMAT)
+    raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {name!r}")
+
+
+def _iso(created: float) -> str:
+    moment = datetime.fromtimestamp(created, timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
