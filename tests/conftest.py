@@ -10,6 +10,8 @@ import pytest
 
 from mockproc import MockProcess, start_mock_process
 
+pytest_plugins = ["pytester"]
+
 SAMPLE_BODY: dict[str, Any] = {
     "exportPath": "demo_movie/",
     "fileName": "louvain",
