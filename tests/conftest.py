@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from contract_check import check_responses
 from mockproc import MockProcess, start_mock_process
 
 pytest_plugins = ["pytester"]
@@ -27,7 +28,7 @@ def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockPro
     obs_root = tmp_path_factory.mktemp("default") / "obs"
     server = start_mock_process(obs_root)
     yield server
-    server.stop()
+    _check_and_stop(server)
 
 
 @pytest.fixture
@@ -42,4 +43,13 @@ def mock_process(tmp_path: Path) -> Iterator[Callable[..., MockProcess]]:
 
     yield start
     for server in started:
+        _check_and_stop(server)
+
+
+def _check_and_stop(server: MockProcess) -> None:
+    """Validate what a still-running server sent against its OpenAPI document."""
+    try:
+        if server.process.poll() is None:
+            check_responses(server.url)
+    finally:
         server.stop()
