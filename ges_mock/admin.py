@@ -31,9 +31,9 @@ from .world import World
 
 __all__ = [
     "ADMIN_STATE",
+    "OPERATIONS",
     "AdminError",
     "AdminState",
-    "OPERATIONS",
     "add_admin_routes",
     "dispatch",
 ]

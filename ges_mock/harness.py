@@ -240,7 +240,7 @@ def scenario_text(scenario: str | Path, base_dir: Path | None = None) -> tuple[s
             return candidate.read_text("utf-8"), candidate.name
     if isinstance(scenario, Path) or path.suffix in YAML_SUFFIXES:
         raise GesMockError(f"scenario file {str(scenario)!r} does not exist")
-    source, text = bundled_scenario(str(scenario))
+    _, text = bundled_scenario(str(scenario))
     return text, f"{scenario}.yaml"
 
 

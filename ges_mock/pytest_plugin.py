@@ -8,6 +8,7 @@ the scenario the test's marker or the ini/command-line option names.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,12 +114,11 @@ def _marker_scenario(marker: pytest.Mark) -> str:
     return str(marker.args[0])
 
 
-try:
-    import pytest_asyncio
-except ImportError:  # pragma: no cover - pytest-aiohttp brings pytest-asyncio
-    pytest_asyncio = None
+# The async fixture needs pytest-asyncio (pytest-aiohttp brings it along).
+HAS_PYTEST_ASYNCIO = importlib.util.find_spec("pytest_asyncio") is not None
 
-if pytest_asyncio is not None:
+if HAS_PYTEST_ASYNCIO:
+    import pytest_asyncio
 
     @pytest_asyncio.fixture
     async def ges_mock_async(

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from contract_check import check_responses
 from mockproc import MockProcess, start_mock_process
 

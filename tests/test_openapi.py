@@ -9,17 +9,17 @@ import sys
 import pytest
 import requests
 from aiohttp import web
+from conftest import SAMPLE_BODY, TOKEN
+from contract_check import check_responses
+from mockproc import MockProcess
 from openapi_core import OpenAPI
 from openapi_core.exceptions import OpenAPIError
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate
 
-from conftest import SAMPLE_BODY, TOKEN
-from contract_check import check_responses
 from ges_mock.handlers import routes
 from ges_mock.openapi import build_openapi
 from ges_mock.resources import load_schema
-from mockproc import MockProcess
 
 EXPORT_PATH = "/ges/v1.0/{project_id}/graphs/{graph_name}/jobs/{job_id}/action"
 STATUS_PATH = "/ges/v1.0/{project_id}/graphs/{graph_name}/jobs/{job_id}/status"
