@@ -92,7 +92,9 @@ async def dispatch(
         return 400, _error(err)
 
 
-def _as_handler(operation: Operation) -> Callable[[web.Request], Awaitable[web.Response]]:
+def _as_handler(
+    operation: Operation,
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handle(request: web.Request) -> web.Response:
         body = await request.read()
         status, payload = await dispatch(
@@ -111,7 +113,10 @@ async def _unknown(request: web.Request) -> web.Response:
 async def _mark_ready(app: web.Application) -> None:
     state = app[ADMIN_STATE]
     registry = app[REGISTRY]
-    state.initial = [registry.default, *(w for w in registry if w is not registry.default)]
+    state.initial = [
+        registry.default,
+        *(w for w in registry if w is not registry.default),
+    ]
     state.ready = bool(state.initial)
 
 
@@ -125,11 +130,15 @@ def _error(err: GesMockError) -> dict[str, Any]:
 # Health and readiness.
 
 
-async def _health(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _health(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     return 200, {"status": "up"}
 
 
-async def _ready(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _ready(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     if not app[ADMIN_STATE].ready:
         raise AdminError("scenarios are not loaded yet", status=503)
     return 200, {"status": "ready", "scenarios": app[REGISTRY].names()}
@@ -138,7 +147,9 @@ async def _ready(app: web.Application, query: Mapping[str, str], body: bytes) ->
 # The journal.
 
 
-async def _requests(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _requests(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     journal = app[JOURNAL]
     entries = entries_matching(journal, _filters(query))
     limit = _int_param(query, "limit")
@@ -152,19 +163,25 @@ async def _requests(app: web.Application, query: Mapping[str, str], body: bytes)
     }
 
 
-async def _count(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _count(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     journal = app[JOURNAL]
     return 200, {"count": len(entries_matching(journal, _filters(query)))}
 
 
-async def _clear(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _clear(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     scenario = query.get("scenario")
     if scenario is not None:
         _world(app[REGISTRY], scenario)
     return 200, {"cleared": app[JOURNAL].clear(scenario)}
 
 
-async def _verify(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _verify(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     criteria = parse_criteria(_json_body(body, "verify"))
     journal = app[JOURNAL]
     return 200, verify(journal, criteria).to_json()
@@ -186,7 +203,9 @@ def _filters(query: Mapping[str, str]) -> dict[str, Any]:
 # Reset, scenarios and the clock.
 
 
-async def _reset(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _reset(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     options = _json_body(body, "reset")
     registry = app[REGISTRY]
     name = options.get("scenario")
@@ -219,10 +238,16 @@ def _restore(registry: Registry, initial: list[World]) -> None:
         registry.default = initial[0]
 
 
-async def _scenarios(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _scenarios(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     registry = app[REGISTRY]
     listed = [
-        {"name": w.name, "source": w.scenario.source, "graphs": sorted(w.scenario.graphs)}
+        {
+            "name": w.name,
+            "source": w.scenario.source,
+            "graphs": sorted(w.scenario.graphs),
+        }
         for w in registry
     ]
     return 200, {"default": registry.default.name, "scenarios": listed}
@@ -232,7 +257,9 @@ async def _load(app: web.Application, query: Mapping[str, str], body: bytes) -> 
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise AdminError(f"scenario body is not UTF-8: byte {err.start} is invalid") from err
+        raise AdminError(
+            f"scenario body is not UTF-8: byte {err.start} is invalid"
+        ) from err
     scenario = load_scenario_text(text, source=query.get("source", "posted.yaml"))
 
     registry = app[REGISTRY]
@@ -243,7 +270,9 @@ async def _load(app: web.Application, query: Mapping[str, str], body: bytes) -> 
     if _flag(query, "default"):
         registry.default = world
 
-    admin_log.info("loaded scenario %s (%s)", world.name, "replaced" if replaced else "new")
+    admin_log.info(
+        "loaded scenario %s (%s)", world.name, "replaced" if replaced else "new"
+    )
     return (200 if replaced else 201), {
         "name": world.name,
         "source": scenario.source,
@@ -257,20 +286,28 @@ async def _choose_default(
 ) -> Payload:
     name = _json_body(body, "default").get("scenario")
     if not isinstance(name, str):
-        raise AdminError(f"default body needs 'scenario' naming a loaded scenario, "
-                         f"got {name!r}")
+        raise AdminError(
+            f"default body needs 'scenario' naming a loaded scenario, got {name!r}"
+        )
     registry = app[REGISTRY]
     registry.default = _world(registry, name)
     return 200, {"default": name}
 
 
-async def _advance(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _advance(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     options = _json_body(body, "clock/advance")
     seconds = options.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
-            or not math.isfinite(seconds) or seconds < 0:
-        raise AdminError(f"clock/advance 'seconds' must be a number of at least 0, "
-                         f"got {seconds!r}")
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not math.isfinite(seconds)
+        or seconds < 0
+    ):
+        raise AdminError(
+            f"clock/advance 'seconds' must be a number of at least 0, got {seconds!r}"
+        )
     registry = app[REGISTRY]
     name = options.get("scenario")
     world = registry.default if name is None else _world(registry, name)
@@ -289,7 +326,9 @@ def _world(registry: Registry, name: Any) -> World:
 # Files under the OBS root.
 
 
-async def _files(app: web.Application, query: Mapping[str, str], body: bytes) -> Payload:
+async def _files(
+    app: web.Application, query: Mapping[str, str], body: bytes
+) -> Payload:
     roots = sorted({w.obs_root for w in app[REGISTRY]})
     listed = await asyncio.to_thread(lambda: [f for r in roots for f in _list_files(r)])
     return 200, {"files": listed}
@@ -303,11 +342,13 @@ def _list_files(root: Path) -> list[dict[str, Any]]:
             if name.endswith(TEMPORARY_SUFFIX):
                 continue
             path = Path(directory, name)
-            found.append({
-                "key": path.relative_to(root).as_posix(),
-                "size": path.stat().st_size,
-                "sha256": _sha256(path),
-            })
+            found.append(
+                {
+                    "key": path.relative_to(root).as_posix(),
+                    "size": path.stat().st_size,
+                    "sha256": _sha256(path),
+                }
+            )
     return sorted(found, key=lambda f: f["key"])
 
 
@@ -319,6 +360,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# LIMITATION: scenarios of one server share their OBS root and files carry no
+# scenario, so emptying it for one scenario empties it for all of them.
 async def _remove_obs_files(worlds: list[World]) -> int:
     """Empty the OBS roots of `worlds` (the roots stay); return files removed."""
     roots = {w.obs_root for w in worlds}

@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--obs-root", type=Path,
                        default=env_default("OBS_ROOT", Path("obs-data"), Path),
                        help="local directory standing in for OBS (default ./obs-data)")
-    serve.add_argument("--obs-port", type=int, default=env_default("OBS_PORT", None, int),
+    serve.add_argument("--obs-port", type=int,
+                       default=env_default("OBS_PORT", None, int),
                        help="also serve the OBS root, path-style, on this port")
     serve.add_argument("--scenario", default=env_default("SCENARIO", None, str),
                        help="scenario file, or the name of a bundled one (default: default)")
@@ -119,8 +120,8 @@ async def _serve_until_signal(config: ServerConfig) -> None:
     server = await start_server(config)
     sources = ", ".join(s.source for s in config.scenarios)
     obs = f" obs={server.obs_url}" if server.obs_url else ""
-    print(f"ges-mock serving {server.url} scenario={sources} obs-root={server.obs_root}{obs}",
-          flush=True)
+    print(f"ges-mock serving {server.url} scenario={sources} "
+          f"obs-root={server.obs_root}{obs}", flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -28,5 +28,6 @@ def env_default(
     try:
         return convert(raw.strip())
     except ValueError as err:
-        raise GesMockError(f"environment variable {variable} is {raw!r}, which is "
-                           f"not valid: {err}") from err
+        raise GesMockError(
+            f"environment variable {variable} is {raw!r}, which is not valid: {err}"
+        ) from err

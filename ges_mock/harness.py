@@ -61,7 +61,9 @@ class _Calls:
         return _call("GET", "requests", _query(filters), pick=lambda p: p["requests"])
 
     def _count(self, filters: dict[str, Any]) -> _Call[int]:
-        return _call("GET", "requests/count", _query(filters), pick=lambda p: p["count"])
+        return _call(
+            "GET", "requests/count", _query(filters), pick=lambda p: p["count"]
+        )
 
     def _clear_journal(self) -> _Call[int]:
         return _call("DELETE", "requests", pick=lambda p: p["cleared"])
@@ -82,11 +84,15 @@ class _Calls:
     ) -> _Call[str]:
         text, source = scenario_text(scenario, base_dir)
         query = {"source": source, "default": "true" if default else "false"}
-        return _call("POST", "scenarios", query, text.encode(), pick=lambda p: p["name"])
+        return _call(
+            "POST", "scenarios", query, text.encode(), pick=lambda p: p["name"]
+        )
 
     def _use(self, name: str) -> _Call[str]:
         body = _json({"scenario": name})
-        return _call("POST", "scenarios/default", body=body, pick=lambda p: p["default"])
+        return _call(
+            "POST", "scenarios/default", body=body, pick=lambda p: p["default"]
+        )
 
     def _advance(self, seconds: float, scenario: str | None) -> _Call[dict[str, Any]]:
         options: dict[str, Any] = {"seconds": seconds}
@@ -102,7 +108,7 @@ class GesMock(_Calls):
     """A handle on a running mock, through its admin API over HTTP."""
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
-        """Journaled requests, oldest first; filter by endpoint, status, scenario, since."""
+        """Journaled requests, oldest first, passing the filters."""
         return self._run(self._journal(filters))
 
     def count(self, **filters: Any) -> int:
@@ -125,15 +131,23 @@ class GesMock(_Calls):
         return list(outcome["requests"])
 
     def reset(
-        self, scenario: str | None = None, *, obs_files: bool = False, restore: bool = False
+        self,
+        scenario: str | None = None,
+        *,
+        obs_files: bool = False,
+        restore: bool = False,
     ) -> dict[str, Any]:
         """Forget jobs, counters and journal (of one scenario, or all)."""
         return self._run(self._reset(scenario, obs_files, restore))
 
     def load_scenario(
-        self, scenario: str | Path, *, base_dir: Path | None = None, default: bool = True
+        self,
+        scenario: str | Path,
+        *,
+        base_dir: Path | None = None,
+        default: bool = True,
     ) -> str:
-        """Load or replace a scenario (YAML text, file, or bundled name); return its name."""
+        """Load or replace a scenario (YAML, file or bundled name); return its name."""
         return self._run(self._load(scenario, base_dir, default))
 
     def use_scenario(self, name: str) -> str:
@@ -152,7 +166,9 @@ class GesMock(_Calls):
         url = self.url + ADMIN_PREFIX + call.path
         if call.query:
             url += "?" + urllib.parse.urlencode(call.query)
-        request = urllib.request.Request(url, data=call.body or None, method=call.method)
+        request = urllib.request.Request(
+            url, data=call.body or None, method=call.method
+        )
         try:
             with urllib.request.urlopen(request, timeout=ADMIN_TIMEOUT) as answer:
                 payload = json.loads(answer.read())
@@ -169,7 +185,7 @@ class AsyncGesMock(_Calls):
         self.app = app
 
     async def journal(self, **filters: Any) -> list[dict[str, Any]]:
-        """Journaled requests, oldest first; filter by endpoint, status, scenario, since."""
+        """Journaled requests, oldest first, passing the filters."""
         return await self._run(self._journal(filters))
 
     async def count(self, **filters: Any) -> int:
@@ -184,7 +200,9 @@ class AsyncGesMock(_Calls):
         """Match the journal against criteria: count, requests, near misses."""
         return await self._run(self._verify(criteria))
 
-    async def assert_requests(self, count: int = 1, **criteria: Any) -> list[dict[str, Any]]:
+    async def assert_requests(
+        self, count: int = 1, **criteria: Any
+    ) -> list[dict[str, Any]]:
         """Fail the test unless exactly `count` journaled requests match."""
         outcome = await self.verify(**criteria)
         if outcome["count"] != count:
@@ -192,22 +210,32 @@ class AsyncGesMock(_Calls):
         return list(outcome["requests"])
 
     async def reset(
-        self, scenario: str | None = None, *, obs_files: bool = False, restore: bool = False
+        self,
+        scenario: str | None = None,
+        *,
+        obs_files: bool = False,
+        restore: bool = False,
     ) -> dict[str, Any]:
         """Forget jobs, counters and journal (of one scenario, or all)."""
         return await self._run(self._reset(scenario, obs_files, restore))
 
     async def load_scenario(
-        self, scenario: str | Path, *, base_dir: Path | None = None, default: bool = True
+        self,
+        scenario: str | Path,
+        *,
+        base_dir: Path | None = None,
+        default: bool = True,
     ) -> str:
-        """Load or replace a scenario (YAML text, file, or bundled name); return its name."""
+        """Load or replace a scenario (YAML, file or bundled name); return its name."""
         return await self._run(self._load(scenario, base_dir, default))
 
     async def use_scenario(self, name: str) -> str:
         """Make the loaded scenario `name` answer requests that name none."""
         return await self._run(self._use(name))
 
-    async def advance(self, seconds: float, scenario: str | None = None) -> dict[str, Any]:
+    async def advance(
+        self, seconds: float, scenario: str | None = None
+    ) -> dict[str, Any]:
         """Move a scenario's virtual clock forward (the default scenario's if None)."""
         return await self._run(self._advance(seconds, scenario))
 
@@ -219,13 +247,17 @@ class AsyncGesMock(_Calls):
         from .admin import dispatch
 
         path = ADMIN_PREFIX + call.path
-        status, payload = await dispatch(self.app, call.method, path, call.query, call.body)
+        status, payload = await dispatch(
+            self.app, call.method, path, call.query, call.body
+        )
         if status >= 400:
             raise _admin_error(call, status, json.dumps(payload).encode())
         return call.pick(payload)
 
 
-def scenario_text(scenario: str | Path, base_dir: Path | None = None) -> tuple[str, str]:
+def scenario_text(
+    scenario: str | Path, base_dir: Path | None = None
+) -> tuple[str, str]:
     """Return (YAML text, source name) for YAML text, a file, or a bundled name.
 
     A relative file name is looked up under `base_dir` first, then the
@@ -234,7 +266,9 @@ def scenario_text(scenario: str | Path, base_dir: Path | None = None) -> tuple[s
     if isinstance(scenario, str) and "\n" in scenario:
         return scenario, "inline.yaml"
     path = Path(scenario)
-    candidates = [base_dir / path] if base_dir is not None and not path.is_absolute() else []
+    candidates = (
+        [base_dir / path] if base_dir is not None and not path.is_absolute() else []
+    )
     for candidate in [*candidates, path]:
         if candidate.is_file():
             return candidate.read_text("utf-8"), candidate.name
@@ -249,16 +283,22 @@ def describe_verification(
 ) -> str:
     """Explain a failed verification: what was wanted, seen, and the near misses."""
     wanted = ", ".join(f"{k}={v!r}" for k, v in criteria.items()) or "anything"
-    lines = [f"expected {expected} request(s) matching {wanted}, got {outcome['count']}"]
+    lines = [
+        f"expected {expected} request(s) matching {wanted}, got {outcome['count']}"
+    ]
     for entry in outcome["requests"]:
-        lines.append(f"  matched #{entry['seq']} {entry['method']} {entry['path']} "
-                     f"-> {entry['status']}")
+        lines.append(
+            f"  matched #{entry['seq']} {entry['method']} {entry['path']} "
+            f"-> {entry['status']}"
+        )
     if outcome["near_misses"]:
         lines.append("near misses:")
     for miss in outcome["near_misses"]:
         request = miss["request"]
-        lines.append(f"  #{request['seq']} {request['method']} {request['path']} "
-                     f"-> {request['status']}: {'; '.join(miss['differences'])}")
+        lines.append(
+            f"  #{request['seq']} {request['method']} {request['path']} "
+            f"-> {request['status']}: {'; '.join(miss['differences'])}"
+        )
     return "\n".join(lines)
 
 

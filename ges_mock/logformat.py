@@ -34,7 +34,9 @@ def make_formatter(name: str) -> logging.Formatter:
         return JsonLinesFormatter()
     if name == "text":
         return logging.Formatter(TEXT_FORMAT)
-    raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {name!r}")
+    raise ValueError(
+        f"log format must be one of {', '.join(LOG_FORMATS)}, got {name!r}"
+    )
 
 
 def _iso(created: float) -> str:

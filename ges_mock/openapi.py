@@ -67,10 +67,10 @@ def _document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "jsonSchemaDialect": DIALECT,
         "info": {
-            "title": "Huawei Cloud GES business plane: export a job's result (ges-mock)",
+            "title": "Huawei Cloud GES: export a job's result (ges-mock)",
             "version": __version__,
             "description": "The calls ges-mock serves, as the public GES API reference "
-                           "documents them (export-result API version 2.2.1).",
+            "documents them (export-result API version 2.2.1).",
         },
         "servers": [{"url": "/"}],
         "paths": paths,
@@ -122,13 +122,15 @@ def _query_parameters(name: str) -> list[dict[str, Any]]:
     for field, spec in schema.get("properties", {}).items():
         spec = dict(spec)
         description = spec.pop("description", "")
-        parameters.append({
-            "name": field,
-            "in": "query",
-            "required": field in required,
-            "description": description,
-            "schema": spec,
-        })
+        parameters.append(
+            {
+                "name": field,
+                "in": "query",
+                "required": field in required,
+                "description": description,
+                "schema": spec,
+            }
+        )
     return parameters
 
 
@@ -163,4 +165,9 @@ def _embedded(name: str) -> dict[str, Any]:
 
 
 def _has_schema(name: str) -> bool:
-    return resources.files("ges_mock").joinpath("schemas").joinpath(f"{name}.json").is_file()
+    return (
+        resources.files("ges_mock")
+        .joinpath("schemas")
+        .joinpath(f"{name}.json")
+        .is_file()
+    )

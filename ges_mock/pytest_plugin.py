@@ -66,6 +66,8 @@ def ges_mock_server(
     from .background import ServerThread
     from .harness import GesMock
 
+    # LIMITATION: one OBS root serves the whole session (the server writes
+    # there); `ges_mock` empties it before each test instead of a new tmp_path.
     obs_root = tmp_path_factory.mktemp("ges-mock") / "obs"
     thread = ServerThread(_config(request.config, obs_root))
     server = thread.start()
@@ -84,7 +86,9 @@ def ges_mock(ges_mock_server: GesMock, request: pytest.FixtureRequest) -> GesMoc
     ges_mock_server.reset(obs_files=True, restore=True)
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
-        ges_mock_server.load_scenario(_marker_scenario(marker), base_dir=request.path.parent)
+        ges_mock_server.load_scenario(
+            _marker_scenario(marker), base_dir=request.path.parent
+        )
     return ges_mock_server
 
 

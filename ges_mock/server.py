@@ -72,10 +72,13 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     runner, url = await _serve(app, config, config.port)
 
-    server = RunningServer(url=url, registry=registry, obs_root=config.obs_root, runner=runner)
+    server = RunningServer(
+        url=url, registry=registry, obs_root=config.obs_root, runner=runner
+    )
     if config.obs_port is not None:
         try:
-            server.obs_runner, server.obs_url = await _start_obs(config, config.obs_port)
+            obs = await _start_obs(config, config.obs_port)
+            server.obs_runner, server.obs_url = obs
         except BaseException:
             await runner.cleanup()
             raise

@@ -72,14 +72,18 @@ def parse_criteria(data: Any) -> Criteria:
     unknown = sorted(set(data) - KNOWN_FIELDS)
     if unknown:
         known = ", ".join(sorted(KNOWN_FIELDS))
-        raise GesMockError(f"verify body field {unknown[0]!r} is unknown; known: {known}")
+        raise GesMockError(
+            f"verify body field {unknown[0]!r} is unknown; known: {known}"
+        )
     for name in MAPPING_FIELDS:
         if name in data and not isinstance(data[name], dict):
-            raise GesMockError(f"verify body field {name!r} must be an object, "
-                               f"got {data[name]!r}")
+            raise GesMockError(
+                f"verify body field {name!r} must be an object, got {data[name]!r}"
+            )
     if "status" in data and not isinstance(data["status"], int):
-        raise GesMockError(f"verify body field 'status' must be an integer, "
-                           f"got {data['status']!r}")
+        raise GesMockError(
+            f"verify body field 'status' must be an integer, got {data['status']!r}"
+        )
     fields = dict(data)
     if "method" in fields:
         fields["method"] = str(fields["method"]).upper()
@@ -139,4 +143,3 @@ def _summary(entry: JournalEntry) -> dict[str, Any]:
         "scenario": entry.scenario,
         "body": entry.body,
     }
-

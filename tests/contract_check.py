@@ -23,7 +23,9 @@ def check_responses(url: str) -> int:
     journal = requests.get(url + "/__admin/requests", timeout=10).json()
     document = requests.get(url + "/openapi.json", timeout=10).json()
     openapi = OpenAPI.from_dict(document)
-    assert journal["dropped"] == 0, f"{journal['dropped']} requests fell off the journal"
+    assert journal["dropped"] == 0, (
+        f"{journal['dropped']} requests fell off the journal"
+    )
 
     failures = []
     checked = 0
@@ -33,8 +35,10 @@ def check_responses(url: str) -> int:
         try:
             openapi.validate_response(_request(url, entry), _response(entry))
         except OpenAPIError as err:
-            failures.append(f"#{entry['seq']} {entry['method']} {entry['path']} "
-                            f"-> {entry['status']}: {err!r} {getattr(err, '__cause__', '')}")
+            failures.append(
+                f"#{entry['seq']} {entry['method']} {entry['path']} "
+                f"-> {entry['status']}: {err!r} {getattr(err, '__cause__', '')}"
+            )
         checked += 1
     assert not failures, "responses off the OpenAPI document:\n" + "\n".join(failures)
     return checked
@@ -43,13 +47,23 @@ def check_responses(url: str) -> int:
 def _request(url: str, entry: dict[str, Any]) -> MockRequest:
     body = entry["body"]
     data = None if body is None else json.dumps(body).encode()
-    return MockRequest(url, entry["method"].lower(), entry["path"], args=entry["query"],
-                       headers=entry["headers"], data=data)
+    return MockRequest(
+        url,
+        entry["method"].lower(),
+        entry["path"],
+        args=entry["query"],
+        headers=entry["headers"],
+        data=data,
+    )
 
 
 def _response(entry: dict[str, Any]) -> MockResponse:
     response = entry["response"]
     body = response["body"]
     data = json.dumps(body).encode() if not isinstance(body, str) else body.encode()
-    return MockResponse(data, status_code=response["status"], headers=response["headers"],
-                        content_type=response["content_type"])
+    return MockResponse(
+        data,
+        status_code=response["status"],
+        headers=response["headers"],
+        content_type=response["content_type"],
+    )

@@ -47,7 +47,7 @@ def _env() -> dict[str, str]:
 def _exec_form(keyword: str) -> list[str]:
     rest = [r for k, r in _instructions() if k == keyword][-1]
     if keyword == "HEALTHCHECK":
-        rest = rest[rest.index("CMD ") + len("CMD "):]
+        rest = rest[rest.index("CMD ") + len("CMD ") :]
     form: list[str] = json.loads(rest)
     return form
 
@@ -55,8 +55,11 @@ def _exec_form(keyword: str) -> list[str]:
 def _local(command: list[str]) -> list[str]:
     """The image's `ges-mock` is this interpreter's `python -m ges_mock`."""
     assert command[0] == "ges-mock" or shutil.which(command[0])
-    return [sys.executable, "-m", "ges_mock", *command[1:]] if command[0] == "ges-mock" \
+    return (
+        [sys.executable, "-m", "ges_mock", *command[1:]]
+        if command[0] == "ges-mock"
         else command
+    )
 
 
 def test_dockerfile__slim_base_non_root_volumes() -> None:
@@ -74,15 +77,22 @@ def test_dockerfile__entry_command_serves_and_is_healthy(tmp_path: Path) -> None
 
     log_path = tmp_path / "server.log"
     with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
-                                   env={**os.environ, **env})
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env={**os.environ, **env},
+        )
     try:
         url = _served_url(process)
         ready = requests.get(url + "/__admin/ready", timeout=10)
         health = subprocess.run(
             _local(_exec_form("HEALTHCHECK")),
             env={**os.environ, **env, "GES_MOCK_PORT": url.rsplit(":", 1)[1]},
-            capture_output=True, text=True, timeout=30,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
     finally:
         process.send_signal(signal.SIGTERM)

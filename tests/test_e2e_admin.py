@@ -26,16 +26,24 @@ behaviour:
 Start = Callable[..., MockProcess]
 
 
-def _admin(server: MockProcess, method: str, path: str, **kwargs: Any) -> requests.Response:
-    return requests.request(method, f"{server.url}/__admin/{path}", timeout=10, **kwargs)
+def _admin(
+    server: MockProcess, method: str, path: str, **kwargs: Any
+) -> requests.Response:
+    return requests.request(
+        method, f"{server.url}/__admin/{path}", timeout=10, **kwargs
+    )
 
 
-def _export(server: MockProcess, body: dict[str, Any] = SAMPLE_BODY) -> requests.Response:
+def _export(
+    server: MockProcess, body: dict[str, Any] = SAMPLE_BODY
+) -> requests.Response:
     return requests.post(server.api() + EXPORT, json=body, headers=TOKEN, timeout=10)
 
 
 def _status(server: MockProcess, job_id: str) -> requests.Response:
-    return requests.get(f"{server.api()}/jobs/{job_id}/status", headers=TOKEN, timeout=10)
+    return requests.get(
+        f"{server.api()}/jobs/{job_id}/status", headers=TOKEN, timeout=10
+    )
 
 
 def test_admin__health_and_ready(mock_process: Start) -> None:
@@ -46,11 +54,14 @@ def test_admin__health_and_ready(mock_process: Start) -> None:
 
     assert (health.status_code, health.json()) == (200, {"status": "up"})
     assert (ready.status_code, ready.json()) == (
-        200, {"status": "ready", "scenarios": ["default"]}
+        200,
+        {"status": "ready", "scenarios": ["default"]},
     )
 
 
-def test_admin__journal_records_a_request_with_secrets_masked(mock_process: Start) -> None:
+def test_admin__journal_records_a_request_with_secrets_masked(
+    mock_process: Start,
+) -> None:
     server = mock_process()
     answer = _export(server)
 
@@ -60,14 +71,19 @@ def test_admin__journal_records_a_request_with_secrets_masked(mock_process: Star
     assert len(entries) == 1
     assert entry["seq"] == 1
     assert (entry["method"], entry["path"]) == (
-        "POST", "/ges/v1.0/p1/graphs/movie/jobs/louvain-demo/action"
+        "POST",
+        "/ges/v1.0/p1/graphs/movie/jobs/louvain-demo/action",
     )
     assert entry["query"] == {"action_id": "export-result"}
     assert entry["headers"]["X-Auth-Token"] == "***"
-    assert entry["body"] == {**SAMPLE_BODY,
-                             "obsParameters": {"accessKey": "***", "secretKey": "***"}}
+    assert entry["body"] == {
+        **SAMPLE_BODY,
+        "obsParameters": {"accessKey": "***", "secretKey": "***"},
+    }
     assert (entry["endpoint"], entry["scenario"], entry["rule"]) == (
-        "export-result", "default", None
+        "export-result",
+        "default",
+        None,
     )
     assert entry["status"] == 200
     assert entry["request_id"] == answer.headers["X-Request-Id"]
@@ -126,9 +142,16 @@ def test_admin__verify_counts_matches(mock_process: Start) -> None:
     _export(server)
     _export(server, {**SAMPLE_BODY, "exportPath": "other/"})
 
-    outcome = _admin(server, "POST", "verify", json={
-        "endpoint": "export-result", "status": 200, "body": {"exportPath": "demo_movie/"},
-    }).json()
+    outcome = _admin(
+        server,
+        "POST",
+        "verify",
+        json={
+            "endpoint": "export-result",
+            "status": 200,
+            "body": {"exportPath": "demo_movie/"},
+        },
+    ).json()
 
     assert outcome["count"] == 1
     assert outcome["requests"][0]["seq"] == 1
@@ -140,15 +163,24 @@ def test_admin__verify_explains_near_misses(mock_process: Start) -> None:
     _export(server, {**SAMPLE_BODY, "exportPath": "other/"})
     _status(server, "louvain-demo")
 
-    outcome = _admin(server, "POST", "verify", json={
-        "endpoint": "export-result", "status": 200, "body": {"exportPath": "demo_movie/"},
-    }).json()
+    outcome = _admin(
+        server,
+        "POST",
+        "verify",
+        json={
+            "endpoint": "export-result",
+            "status": 200,
+            "body": {"exportPath": "demo_movie/"},
+        },
+    ).json()
 
     assert outcome["count"] == 0
     assert [m["differences"] for m in outcome["near_misses"]] == [
         ["body.exportPath was 'other/', expected 'demo_movie/'"],
-        ["endpoint was 'job-status', expected 'export-result'",
-         "body was None, expected an object with {'exportPath': 'demo_movie/'}"],
+        [
+            "endpoint was 'job-status', expected 'export-result'",
+            "body was None, expected an object with {'exportPath': 'demo_movie/'}",
+        ],
     ]
     assert outcome["near_misses"][0]["request"]["seq"] == 1
 
@@ -156,12 +188,17 @@ def test_admin__verify_explains_near_misses(mock_process: Start) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"colour": 1}, "verify body field 'colour' is unknown; known: body, endpoint, "
-                        "headers, method, path, query, rule, scenario, since, status"),
+        (
+            {"colour": 1},
+            "verify body field 'colour' is unknown; known: body, endpoint, "
+            "headers, method, path, query, rule, scenario, since, status",
+        ),
         ({"status": "200"}, "verify body field 'status' must be an integer, got '200'"),
         ({"body": [1]}, "verify body field 'body' must be an object, got [1]"),
-        ({"since": "yesterday"}, "since must be Unix seconds or an ISO 8601 time, "
-                                 "got 'yesterday'"),
+        (
+            {"since": "yesterday"},
+            "since must be Unix seconds or an ISO 8601 time, got 'yesterday'",
+        ),
     ],
 )
 def test_admin__verify_rejects_bad_criteria(
@@ -180,8 +217,12 @@ def test_admin__reset_forgets_jobs_journal_and_files(mock_process: Start) -> Non
 
     reset = _admin(server, "POST", "reset", json={"obs_files": True})
 
-    assert reset.json() == {"reset": ["default"], "journal_cleared": 3,
-                            "obs_files_removed": 1, "default": "default"}
+    assert reset.json() == {
+        "reset": ["default"],
+        "journal_cleared": 3,
+        "obs_files_removed": 1,
+        "default": "default",
+    }
     assert _status(server, job_id).status_code == 400
     assert _status(server, "louvain-demo").status_code == 200
     assert list(server.obs_root.iterdir()) == []
@@ -204,18 +245,28 @@ def test_admin__load_list_and_replace_scenarios(mock_process: Start) -> None:
     server = mock_process()
 
     created = _admin(server, "POST", "scenarios", data=TIMED.encode())
-    replaced = _admin(server, "POST", "scenarios", data=TIMED.encode(),
-                      params={"default": "true"})
+    replaced = _admin(
+        server, "POST", "scenarios", data=TIMED.encode(), params={"default": "true"}
+    )
     listed = _admin(server, "GET", "scenarios").json()
 
-    assert (created.status_code, created.json()) == (201, {
-        "name": "timed", "source": "posted.yaml", "replaced": False, "default": "default",
-    })
+    assert (created.status_code, created.json()) == (
+        201,
+        {
+            "name": "timed",
+            "source": "posted.yaml",
+            "replaced": False,
+            "default": "default",
+        },
+    )
     assert (replaced.status_code, replaced.json()["replaced"]) == (200, True)
-    assert listed == {"default": "timed", "scenarios": [
-        {"name": "default", "source": "default [bundled]", "graphs": ["movie"]},
-        {"name": "timed", "source": "posted.yaml", "graphs": ["movie"]},
-    ]}
+    assert listed == {
+        "default": "timed",
+        "scenarios": [
+            {"name": "default", "source": "default [bundled]", "graphs": ["movie"]},
+            {"name": "timed", "source": "posted.yaml", "graphs": ["movie"]},
+        ],
+    }
 
 
 def test_admin__choose_default_and_restore(mock_process: Start) -> None:
@@ -253,12 +304,16 @@ def test_admin__advance_the_clock_finishes_a_timed_export(mock_process: Start) -
 
 
 @pytest.mark.parametrize("seconds", [-1, "ten", True, None])
-def test_admin__advance_rejects_bad_seconds(default_server: MockProcess, seconds: Any) -> None:
+def test_admin__advance_rejects_bad_seconds(
+    default_server: MockProcess, seconds: Any
+) -> None:
     answer = _admin(default_server, "POST", "clock/advance", json={"seconds": seconds})
 
     assert answer.status_code == 400
-    assert answer.json() == {"error": "clock/advance 'seconds' must be a number of at "
-                                      f"least 0, got {seconds!r}"}
+    assert answer.json() == {
+        "error": "clock/advance 'seconds' must be a number of at "
+        f"least 0, got {seconds!r}"
+    }
 
 
 def test_admin__files_have_size_and_sha256(mock_process: Start) -> None:
@@ -271,8 +326,13 @@ def test_admin__files_have_size_and_sha256(mock_process: Start) -> None:
     files = _admin(server, "GET", "files").json()["files"]
 
     data = (server.obs_root / "demo_movie" / "louvain.csv").read_bytes()
-    assert files == [{"key": "demo_movie/louvain.csv", "size": len(data),
-                      "sha256": hashlib.sha256(data).hexdigest()}]
+    assert files == [
+        {
+            "key": "demo_movie/louvain.csv",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -280,10 +340,18 @@ def test_admin__files_have_size_and_sha256(mock_process: Start) -> None:
     [
         ("GET", "nothing", 404, "no admin endpoint GET /__admin/nothing"),
         ("POST", "reset", 404, "no loaded scenario 'ghost'; loaded: default"),
-        ("DELETE", "requests?scenario=ghost", 404,
-         "no loaded scenario 'ghost'; loaded: default"),
-        ("GET", "requests?status=abc", 400,
-         "query parameter status must be a whole number, got 'abc'"),
+        (
+            "DELETE",
+            "requests?scenario=ghost",
+            404,
+            "no loaded scenario 'ghost'; loaded: default",
+        ),
+        (
+            "GET",
+            "requests?status=abc",
+            400,
+            "query parameter status must be a whole number, got 'abc'",
+        ),
     ],
 )
 def test_admin__errors_are_one_sentence_json(

@@ -39,7 +39,9 @@ def test_openapi__has_an_operation_per_business_route() -> None:
     expected = {
         (r.path, r.method.lower()) for r in routes if isinstance(r, web.RouteDef)
     }
-    found = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    found = {
+        (path, method) for path, ops in document["paths"].items() for method in ops
+    }
     assert found == expected
     assert document["paths"][EXPORT_PATH]["post"]["operationId"] == "export-result"
     assert document["paths"][STATUS_PATH]["get"]["operationId"] == "job-status"
@@ -47,8 +49,13 @@ def test_openapi__has_an_operation_per_business_route() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["export-result.request", "export-result.response", "job-status.response",
-     "error.response", "gateway-error.response"],
+    [
+        "export-result.request",
+        "export-result.response",
+        "job-status.response",
+        "error.response",
+        "gateway-error.response",
+    ],
 )
 def test_openapi__components_are_the_schema_files(name: str) -> None:
     schema = dict(load_schema(name))
@@ -60,33 +67,53 @@ def test_openapi__components_are_the_schema_files(name: str) -> None:
 def test_openapi__query_parameters_come_from_the_query_schemas() -> None:
     operations = build_openapi()["paths"]
 
-    export = [p for p in operations[EXPORT_PATH]["post"]["parameters"] if p["in"] == "query"]
-    status = [p for p in operations[STATUS_PATH]["get"]["parameters"] if p["in"] == "query"]
-    assert export == [{
-        "name": "action_id", "in": "query", "required": True,
-        "description": load_schema("export-result.query")["properties"]["action_id"]
-        ["description"],
-        "schema": {"const": "export-result"},
-    }]
+    export = [
+        p for p in operations[EXPORT_PATH]["post"]["parameters"] if p["in"] == "query"
+    ]
+    status = [
+        p for p in operations[STATUS_PATH]["get"]["parameters"] if p["in"] == "query"
+    ]
+    assert export == [
+        {
+            "name": "action_id",
+            "in": "query",
+            "required": True,
+            "description": load_schema("export-result.query")["properties"][
+                "action_id"
+            ]["description"],
+            "schema": {"const": "export-result"},
+        }
+    ]
     assert [(p["name"], p["required"], p["schema"].get("maximum")) for p in status] == [
-        ("offset", False, None), ("limit", False, 100000),
+        ("offset", False, None),
+        ("limit", False, 100000),
     ]
 
 
 def test_openapi__served_and_printed_the_same(default_server: MockProcess) -> None:
     served = requests.get(default_server.url + "/openapi.json", timeout=10)
-    printed = subprocess.run([sys.executable, "-m", "ges_mock", "openapi"],
-                             capture_output=True, text=True, check=True).stdout
+    printed = subprocess.run(
+        [sys.executable, "-m", "ges_mock", "openapi"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "application/json"
     assert served.json() == json.loads(printed) == build_openapi()
 
 
-def test_openapi__checker_validates_what_the_mock_sent(default_server: MockProcess) -> None:
+def test_openapi__checker_validates_what_the_mock_sent(
+    default_server: MockProcess,
+) -> None:
     export = default_server.api() + "/jobs/louvain-demo/action?action_id=export-result"
-    job_id = requests.post(export, json=SAMPLE_BODY, headers=TOKEN, timeout=10).json()["jobId"]
-    requests.get(f"{default_server.api()}/jobs/{job_id}/status", headers=TOKEN, timeout=10)
+    job_id = requests.post(export, json=SAMPLE_BODY, headers=TOKEN, timeout=10).json()[
+        "jobId"
+    ]
+    requests.get(
+        f"{default_server.api()}/jobs/{job_id}/status", headers=TOKEN, timeout=10
+    )
     requests.get(f"{default_server.api()}/jobs/nope/status", timeout=10)
 
     assert check_responses(default_server.url) >= 3
@@ -94,15 +121,23 @@ def test_openapi__checker_validates_what_the_mock_sent(default_server: MockProce
 
 @pytest.mark.parametrize(
     ("status", "body"),
-    [(200, {"jobid": "x"}), (200, {"jobId": ""}), (400, {"errorMessage": "m"}),
-     (401, {"errorMessage": "m", "errorCode": "GES.8000"})],
+    [
+        (200, {"jobid": "x"}),
+        (200, {"jobId": ""}),
+        (400, {"errorMessage": "m"}),
+        (401, {"errorMessage": "m", "errorCode": "GES.8000"}),
+    ],
 )
 def test_openapi__a_drifted_export_response_is_caught(
     status: int, body: dict[str, str]
 ) -> None:
     openapi = OpenAPI.from_dict(build_openapi())
-    request = MockRequest("http://mock", "post", "/ges/v1.0/p/graphs/g/jobs/j/action",
-                          args={"action_id": "export-result"})
+    request = MockRequest(
+        "http://mock",
+        "post",
+        "/ges/v1.0/p/graphs/g/jobs/j/action",
+        args={"action_id": "export-result"},
+    )
     response = MockResponse(json.dumps(body).encode(), status_code=status)
 
     with pytest.raises(OpenAPIError):

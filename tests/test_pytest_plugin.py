@@ -34,13 +34,16 @@ def _free_port() -> int:
 
 
 def test_plugin__sync_fixture_exports_and_verifies(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(EXPORT_TEST + """
+    pytester.makepyfile(
+        EXPORT_TEST
+        + """
 def test_export(ges_mock):
     assert export(ges_mock).status_code == 200
     ges_mock.assert_requests(1, endpoint="export-result", status=200)
     assert ges_mock.journal()[0]["body"]["obsParameters"] == {
         "accessKey": "***", "secretKey": "***"}
-""")
+"""
+    )
 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
@@ -48,7 +51,9 @@ def test_export(ges_mock):
 
 
 def test_plugin__each_test_starts_clean(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(EXPORT_TEST + """
+    pytester.makepyfile(
+        EXPORT_TEST
+        + """
 def test_first(ges_mock):
     job_id = export(ges_mock).json()["jobId"]
     ges_mock.advance(5)
@@ -58,14 +63,17 @@ def test_second(ges_mock):
     assert ges_mock.journal() == []
     assert ges_mock.files() == []
     assert export(ges_mock).json()["jobId"].endswith("000000001")
-""")
+"""
+    )
 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=2)
 
 
-def test_plugin__ini_option_picks_the_session_scenario(pytester: pytest.Pytester) -> None:
+def test_plugin__ini_option_picks_the_session_scenario(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makefile(".yaml", custom=SCENARIO.format(name="custom", graph="g1"))
     pytester.makeini("[pytest]\nges_mock_scenario = custom.yaml\n")
     pytester.makepyfile("""
@@ -100,14 +108,17 @@ def test_scenario(ges_mock):
     result.assert_outcomes(passed=1)
 
 
-def test_plugin__marker_switches_scenario_for_one_test(pytester: pytest.Pytester) -> None:
+def test_plugin__marker_switches_scenario_for_one_test(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makefile(".yaml", marked=SCENARIO.format(name="marked", graph="g3"))
     pytester.makepyfile("""
 import pytest
 import requests
 
 def default_of(ges_mock):
-    return requests.get(ges_mock.url + "/__admin/scenarios", timeout=10).json()["default"]
+    listed = requests.get(ges_mock.url + "/__admin/scenarios", timeout=10)
+    return listed.json()["default"]
 
 @pytest.mark.ges_mock_scenario("marked.yaml")
 def test_marked(ges_mock):

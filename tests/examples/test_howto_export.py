@@ -19,7 +19,8 @@ def export_and_wait(api: str, job_id: str, body: dict[str, object]) -> str:
     url = f"{api}/jobs/{job_id}/action?action_id=export-result"
     export_id = requests.post(url, json=body, headers=TOKEN, timeout=10).json()["jobId"]
     for _ in range(10):
-        status = requests.get(f"{api}/jobs/{export_id}/status", headers=TOKEN, timeout=10)
+        status_url = f"{api}/jobs/{export_id}/status"
+        status = requests.get(status_url, headers=TOKEN, timeout=10)
         if status.json()["status"] == "complete":
             return export_id
     raise RuntimeError(f"export job {export_id} did not complete")

@@ -41,6 +41,6 @@ def test_near_misses_explain_a_failed_verification(ges_mock: GesMock) -> None:
     requests.post(url, json=BODY, headers=TOKEN, timeout=10)
 
     with pytest.raises(AssertionError) as failure:
-        ges_mock.assert_requests(1, endpoint="export-result", body={"exportPath": "b/other"})
+        ges_mock.assert_requests(1, body={"exportPath": "b/other"})
 
     assert "body.exportPath was 'b/dir', expected 'b/other'" in str(failure.value)
