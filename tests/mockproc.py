@@ -8,6 +8,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,19 @@ class MockProcess:
     def log(self) -> str:
         """Everything the server logged so far."""
         return self.log_path.read_text("utf-8")
+
+    def log_lines_with(self, needle: str, timeout: float = 5.0) -> list[str]:
+        """Lines of the log holding `needle`, waiting briefly for them to be flushed.
+
+        aiohttp writes the access line after the response has gone out, so a
+        client can read its answer before the line reaches the file.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [line for line in self.log().splitlines() if needle in line]
+            if lines or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.02)
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int:
         """Signal the server and return its exit code."""

@@ -155,7 +155,7 @@ def test_access_log__one_line_per_request_with_its_id(default_server: MockProces
     answer = _status(default_server, "louvain-demo")
 
     request_id = answer.headers["X-Request-Id"]
-    lines = [line for line in default_server.log().splitlines() if request_id in line]
+    lines = default_server.log_lines_with(request_id)
     assert len(lines) == 1
     assert "ges_mock.access" in lines[0] and '"GET /ges/v1.0/p1/graphs/movie' in lines[0]
 
