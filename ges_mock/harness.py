@@ -180,8 +180,14 @@ class GesMock(_Calls):
 class AsyncGesMock(_Calls):
     """A handle on a mock running on the current event loop, called in-process."""
 
-    def __init__(self, app: web.Application, url: str, obs_root: Path) -> None:
-        super().__init__(url, obs_root)
+    def __init__(
+        self,
+        app: web.Application,
+        url: str,
+        obs_root: Path,
+        obs_url: str | None = None,
+    ) -> None:
+        super().__init__(url, obs_root, obs_url)
         self.app = app
 
     async def journal(self, **filters: Any) -> list[dict[str, Any]]:

@@ -106,6 +106,7 @@ def _config(config: pytest.Config, obs_root: Path) -> ServerConfig:
         host=env_default("HOST", "127.0.0.1", str),
         port=env_default("PORT", 0, int),
         access_log=False,
+        obs_port=env_default("OBS_PORT", 0, int),
     )
 
 
@@ -133,7 +134,7 @@ if HAS_PYTEST_ASYNCIO:
         from .server import start_server
 
         server = await start_server(_config(request.config, tmp_path / "obs"))
-        handle = AsyncGesMock(server.app, server.url, server.obs_root)
+        handle = AsyncGesMock(server.app, server.url, server.obs_root, server.obs_url)
         try:
             marker = request.node.get_closest_marker(MARKER)
             if marker is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,8 +10,8 @@ from pathlib import Path
 from aiohttp import web
 
 from .app import DEFAULT_BODY_LIMIT, create_app
-from .errors import GesMockError
 from .journal import DEFAULT_JOURNAL_SIZE
+from .obs_http import create_obs_app
 from .registry import Registry
 from .scenario import Scenario
 from .world import World
@@ -110,14 +109,7 @@ async def _serve(
 
 async def _start_obs(config: ServerConfig, port: int) -> tuple[web.AppRunner, str]:
     """Serve the OBS root read-only, path-style, for the OBS SDK's downloads."""
-    # ges_mock.obs_http lands from the OBS read-side branch; until it is merged
-    # an obs_port is refused here rather than silently serving nothing.
-    try:
-        obs_http = importlib.import_module("ges_mock.obs_http")
-    except ImportError as err:
-        raise GesMockError("obs_port needs ges_mock.obs_http, which this build "
-                           f"lacks: {err}") from err
-    app = obs_http.create_obs_app(config.obs_root, config.obs_credentials)
+    app = create_obs_app(config.obs_root, config.obs_credentials)
     return await _serve(app, config, port)
 
 

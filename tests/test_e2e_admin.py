@@ -372,3 +372,4 @@ def test_admin__bypasses_auth_and_stays_out_of_the_journal(mock_process: Start) 
     requests.get(server.url + "/openapi.json", timeout=10)
 
     assert _admin(server, "GET", "requests/count").json() == {"count": 0}
+

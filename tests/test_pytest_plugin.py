@@ -200,3 +200,18 @@ def test_any(ges_mock):
 
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*scenario file 'missing.yaml' does not exist*"])
+
+
+def test_plugin__obs_read_side_serves_the_export(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(EXPORT_TEST + """
+def test_download(ges_mock):
+    job_id = export(ges_mock).json()["jobId"]
+    for _ in range(2):
+        requests.get(f"{ges_mock.api()}/jobs/{job_id}/status", headers=TOKEN, timeout=10)
+    got = requests.get(ges_mock.obs_url + "/b/f.csv", timeout=10)
+    assert got.content == (ges_mock.obs_root / "b" / "f.csv").read_bytes()
+""")
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1)
