@@ -7,6 +7,7 @@ from aiohttp import web
 from .handlers import REGISTRY, routes, select_scenario
 from .middleware import errors_as_json
 from .registry import Registry
+from .rule_middleware import apply_rules
 
 __all__ = ["DEFAULT_BODY_LIMIT", "create_app"]
 
@@ -17,10 +18,10 @@ def create_app(registry: Registry, *, body_limit: int = DEFAULT_BODY_LIMIT) -> w
     """Build the mock's application around running scenarios.
 
     A request passes the middlewares in this order: request id and JSON
-    errors, scenario selection, then the handler (authentication, body
-    validation, domain action).
+    errors, scenario selection, the scenario's rules, then the handler
+    (authentication, body validation, domain action).
     """
-    middlewares = [errors_as_json, select_scenario]
+    middlewares = [errors_as_json, select_scenario, apply_rules]
     app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
     app.add_routes(routes)

@@ -14,7 +14,9 @@ from .errors import ScenarioError
 from .graphs import build_graph
 from .jobs import JobState, Progression
 from .resources import bundled_scenario
-from .validation import describe_error, validator_for
+from .rule_loader import build_rules
+from .rules import Rule
+from .validation import explain_error, field_path, validator_for
 from .yaml_source import YamlDocument, parse_yaml
 
 __all__ = [
@@ -84,6 +86,8 @@ class Scenario:
     auth: Auth
     behaviour: Behaviour
     graphs: dict[str, GraphSpec]
+    rules: list[Rule] = field(default_factory=list)
+    path: Path | None = None
 
 
 def load_scenario(reference: str | None) -> Scenario:
@@ -103,7 +107,9 @@ def load_scenario_file(path: Path) -> Scenario:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError([f"{path}: cannot read the scenario file: {err}"]) from err
-    return load_scenario_text(text, source=str(path), base_dir=path.parent)
+    scenario = load_scenario_text(text, source=str(path), base_dir=path.parent)
+    scenario.path = path
+    return scenario
 
 
 def load_scenario_text(
@@ -134,6 +140,7 @@ def load_scenario_text(
         auth=_build_auth(data.get("auth", {})),
         behaviour=_build_behaviour(data.get("behaviour", {})),
         graphs=_build_graphs(data.get("graphs", {}), source, document),
+        rules=build_rules(data.get("rules", []), source, document),
     )
 
 
@@ -149,10 +156,11 @@ def _parse(text: str, source: str) -> YamlDocument:
 
 def _locate(source: str, document: YamlDocument, error: ValidationError) -> str:
     path = list(error.absolute_path)
-    message = describe_error(error)
+    subject, problem = explain_error(error, root="scenario")
     if error.validator == "oneOf":
-        message = f"{_dotted(path) or 'scenario'} does not match any allowed form"
-    return f"{source}:{document.line_of(path)}: {message}"
+        subject = field_path(path) or "scenario"
+        problem = f"does not match any allowed form, got {error.instance!r}"
+    return f"{source}:{document.line_of(path)}: {subject}: {problem}"
 
 
 def _dotted(path: list[Any]) -> str:
