@@ -8,6 +8,7 @@ from .handlers import REGISTRY, routes, select_scenario
 from .middleware import errors_as_json
 from .registry import Registry
 from .rule_middleware import apply_rules
+from .watcher import reload_scenarios
 
 __all__ = ["DEFAULT_BODY_LIMIT", "create_app"]
 
@@ -18,10 +19,11 @@ def create_app(registry: Registry, *, body_limit: int = DEFAULT_BODY_LIMIT) -> w
     """Build the mock's application around running scenarios.
 
     A request passes the middlewares in this order: request id and JSON
-    errors, scenario selection, the scenario's rules, then the handler
-    (authentication, body validation, domain action).
+    errors, reloading edited scenario files, scenario selection, the
+    scenario's rules, then the handler (authentication, body validation,
+    domain action).
     """
-    middlewares = [errors_as_json, select_scenario, apply_rules]
+    middlewares = [errors_as_json, reload_scenarios, select_scenario, apply_rules]
     app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
     app.add_routes(routes)

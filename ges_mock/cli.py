@@ -13,6 +13,7 @@ from pathlib import Path
 from .app import DEFAULT_BODY_LIMIT
 from .errors import GesMockError, ScenarioError
 from .scenario import load_scenario
+from .scenario_set import expand_references, load_scenarios
 from .server import ServerConfig, start_server
 
 __all__ = ["main"]
@@ -44,8 +45,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="port to listen on; 0 picks a free one (default 8080)")
     serve.add_argument("--obs-root", type=Path, default=Path("obs-data"),
                        help="local directory standing in for OBS (default ./obs-data)")
-    serve.add_argument("--scenario", default=None,
-                       help="scenario file, or the name of a bundled one (default: default)")
+    serve.add_argument("--scenario", action="append", default=None,
+                       help="scenario file, directory of them, or bundled name; "
+                            "repeatable, the first is the default (default: default)")
+    serve.add_argument("--shared-obs-root", action="store_true",
+                       help="let several scenarios write to the same OBS root "
+                            "instead of <obs-root>/<scenario-name>/")
+    serve.add_argument("--no-watch", dest="watch", action="store_false",
+                       help="do not reload scenario files when they change")
+    serve.add_argument("--watch-interval", type=float, default=0.0,
+                       help="check scenario files at most this often, in seconds "
+                            "(default 0: before every request)")
     serve.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT,
                        help="largest request body in bytes (default 1 MiB)")
     serve.add_argument("--log-level", default="INFO",
@@ -53,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="validate scenario files")
-    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("files", nargs="+", help="scenario files or directories")
     check.set_defaults(run=_check)
     return parser
 
@@ -65,11 +75,14 @@ def _serve(args: argparse.Namespace) -> int:
         stream=sys.stderr,
     )
     config = ServerConfig(
-        scenarios=[load_scenario(args.scenario)],
+        scenarios=load_scenarios(args.scenario or ["default"]),
         obs_root=args.obs_root.resolve(),
         host=args.host,
         port=args.port,
         body_limit=args.body_limit,
+        shared_obs_root=args.shared_obs_root,
+        watch=args.watch,
+        watch_interval=args.watch_interval,
     )
     asyncio.run(_serve_until_signal(config))
     return 0
@@ -93,7 +106,7 @@ async def _serve_until_signal(config: ServerConfig) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     failed = False
-    for path in args.files:
+    for path in expand_references(args.files):
         try:
             load_scenario(str(path))
         except ScenarioError as err:

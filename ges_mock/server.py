@@ -11,6 +11,7 @@ from aiohttp import web
 from .app import DEFAULT_BODY_LIMIT, create_app
 from .registry import Registry
 from .scenario import Scenario
+from .watcher import WATCHER, ScenarioWatcher
 from .world import World
 
 __all__ = ["RunningServer", "ServerConfig", "start_server"]
@@ -28,6 +29,10 @@ class ServerConfig:
     port: int = 8080
     body_limit: int = DEFAULT_BODY_LIMIT
     access_log: bool = True
+    # With several scenarios, each writes under <obs_root>/<name>/ unless shared.
+    shared_obs_root: bool = False
+    watch: bool = True
+    watch_interval: float = 0.0
 
 
 @dataclass
@@ -47,8 +52,10 @@ class RunningServer:
 async def start_server(config: ServerConfig) -> RunningServer:
     """Start the mock on `config.host:config.port` (0 picks a free port)."""
     config.obs_root.mkdir(parents=True, exist_ok=True)
-    registry = Registry([World(s, config.obs_root) for s in config.scenarios])
+    registry = Registry([World(s, _obs_root_of(s, config)) for s in config.scenarios])
     app = create_app(registry, body_limit=config.body_limit)
+    if config.watch:
+        app[WATCHER] = ScenarioWatcher(registry, config.watch_interval)
 
     runner = web.AppRunner(
         app,
@@ -63,6 +70,15 @@ async def start_server(config: ServerConfig) -> RunningServer:
     host, port = runner.addresses[0][:2]
     url = f"http://{_url_host(host)}:{port}"
     return RunningServer(url=url, registry=registry, obs_root=config.obs_root, runner=runner)
+
+
+def _obs_root_of(scenario: Scenario, config: ServerConfig) -> Path:
+    """A scenario's own OBS sub-root when several run side by side."""
+    if len(config.scenarios) < 2 or config.shared_obs_root:
+        return config.obs_root
+    root = config.obs_root / scenario.name
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
 def _url_host(host: str) -> str:
