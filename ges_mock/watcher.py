@@ -43,6 +43,8 @@ class ScenarioWatcher:
         self.interval = interval
         self._watched: list[_Watched] = []
         self._checked_at = float("-inf")
+        # LIMITATION: only the files loaded at start are watched; a scenario file
+        # added later to a --scenario directory is not served until a restart.
         for world in registry:
             if world.scenario.path is not None:
                 path = world.scenario.path
