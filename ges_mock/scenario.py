@@ -34,6 +34,10 @@ SCENARIO_SCHEMA = "scenario.schema"
 DEFAULT_SCENARIO = "default"
 
 
+# A token forbidden on some projects and graphs (None: on all of them).
+ForbiddenScope = tuple[str, frozenset[str] | None, frozenset[str] | None]
+
+
 @dataclass(frozen=True)
 class Auth:
     """Who may call: projects and tokens (None means any), and the error style."""
@@ -43,6 +47,19 @@ class Auth:
     expired_tokens: frozenset[str] = frozenset()
     forbidden_tokens: frozenset[str] = frozenset()
     error_style: str = "gateway"
+    # Tokens forbidden only on some projects or graphs: (token, projects, graphs).
+    forbidden_scopes: tuple[ForbiddenScope, ...] = ()
+
+    def forbids(self, token: str, project_id: str, graph_name: str) -> bool:
+        """Whether a valid `token` lacks permission on this project and graph."""
+        if token in self.forbidden_tokens:
+            return True
+        return any(
+            token == scoped
+            and (projects is None or project_id in projects)
+            and (graphs is None or graph_name in graphs)
+            for scoped, projects, graphs in self.forbidden_scopes
+        )
 
 
 @dataclass(frozen=True)
@@ -172,12 +189,19 @@ def _optional_set(value: Any) -> frozenset[str] | None:
 
 
 def _build_auth(data: dict[str, Any]) -> Auth:
+    forbidden = data.get("forbidden_tokens", [])
     return Auth(
         projects=_optional_set(data.get("projects")),
         tokens=_optional_set(data.get("tokens")),
         expired_tokens=frozenset(data.get("expired_tokens", [])),
-        forbidden_tokens=frozenset(data.get("forbidden_tokens", [])),
+        forbidden_tokens=frozenset(t for t in forbidden if isinstance(t, str)),
         error_style=data.get("error_style", "gateway"),
+        forbidden_scopes=tuple(
+            (t["token"], _optional_set(t.get("projects")),
+             _optional_set(t.get("graphs")))
+            for t in forbidden
+            if isinstance(t, dict)
+        ),
     )
 
 

@@ -119,12 +119,17 @@ def test_bundled__engine_error(
     assert answer.json() == body
 
 
-def test_bundled__403_only_for_the_token_without_permission(
+def test_bundled__403_only_where_the_token_lacks_permission(
     bundled_server: MockProcess,
 ) -> None:
-    answer = _export(bundled_server, "export-403", "writer-token")
+    headers = {"X-Auth-Token": "readonly-token", "X-Ges-Mock-Scenario": "export-403"}
+    url = bundled_server.api(graph="public") + EXPORT.replace("demo", "public")
 
-    assert answer.status_code == 200
+    other_graph = requests.post(url, json=SAMPLE_BODY, headers=headers, timeout=10)
+    other_token = _export(bundled_server, "export-403", "writer-token")
+
+    assert other_graph.status_code == 200
+    assert other_token.status_code == 200
 
 
 @pytest.mark.parametrize(
