@@ -10,6 +10,8 @@ from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .middleware import errors_as_json
 from .openapi import OPENAPI_PATH, serve_openapi
 from .registry import Registry
+from .rule_middleware import apply_rules
+from .watcher import reload_scenarios
 
 __all__ = ["DEFAULT_BODY_LIMIT", "create_app"]
 
@@ -25,11 +27,18 @@ def create_app(
     """Build the mock's application around running scenarios.
 
     A request passes the middlewares in this order: the journal (outermost,
-    so it records the final answer), request id and JSON errors, scenario
-    selection, then the handler (authentication, body validation, domain
-    action). /__admin/ and /openapi.json skip the journal and the scenario.
+    so it records the final answer), request id and JSON errors, reloading
+    edited scenario files, scenario selection, the scenario's rules, then
+    the handler (authentication, body validation, domain action).
+    /__admin/ and /openapi.json skip the journal, the scenario and its rules.
     """
-    middlewares = [record_requests, errors_as_json, select_scenario]
+    middlewares = [
+        record_requests,
+        errors_as_json,
+        reload_scenarios,
+        select_scenario,
+        apply_rules,
+    ]
     app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
     app[JOURNAL] = Journal(journal_size)

@@ -35,7 +35,7 @@ def authenticate(
                        "invalid token")
     if auth.projects is not None and project_id not in auth.projects:
         raise contract_error("GES.8006", f"invalid resource access, project id [{project_id}]")
-    if token in auth.forbidden_tokens:
+    if auth.forbids(token, project_id, graph_name):
         raise contract_error(
             "GES.8020",
             f"user has no permission to operate graph [{graph_name}]",

@@ -20,6 +20,7 @@ from .journal import DEFAULT_JOURNAL_SIZE
 from .logformat import LOG_FORMATS, make_formatter
 from .openapi import build_openapi
 from .scenario import load_scenario
+from .scenario_set import expand_references, load_scenarios
 from .server import ServerConfig, start_server
 
 __all__ = ["main"]
@@ -60,8 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--obs-port", type=int,
                        default=env_default("OBS_PORT", None, int),
                        help="also serve the OBS root, path-style, on this port")
-    serve.add_argument("--scenario", default=env_default("SCENARIO", None, str),
-                       help="scenario file, or the name of a bundled one (default: default)")
+    serve.add_argument("--scenario", action="append", default=None,
+                       help="scenario file, directory of them, or bundled name; "
+                            "repeatable, the first is the default (default: default; "
+                            "env GES_MOCK_SCENARIO, comma-separated)")
+    serve.add_argument("--shared-obs-root", action="store_true",
+                       help="let several scenarios write to the same OBS root "
+                            "instead of <obs-root>/<scenario-name>/")
+    serve.add_argument("--no-watch", dest="watch", action="store_false",
+                       help="do not reload scenario files when they change")
+    serve.add_argument("--watch-interval", type=float, default=0.0,
+                       help="check scenario files at most this often, in seconds "
+                            "(default 0: before every request)")
     serve.add_argument("--body-limit", type=int,
                        default=env_default("BODY_LIMIT", DEFAULT_BODY_LIMIT, int),
                        help="largest request body in bytes (default 1 MiB)")
@@ -85,9 +96,15 @@ def _parser() -> argparse.ArgumentParser:
     ready.set_defaults(run=_ready)
 
     check = commands.add_parser("check", help="validate scenario files")
-    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("files", nargs="+", help="scenario files or directories")
     check.set_defaults(run=_check)
     return parser
+
+
+def _env_scenarios() -> list[str]:
+    """Scenarios named by GES_MOCK_SCENARIO (comma-separated), else the default."""
+    raw = env_default("SCENARIO", "", str)
+    return [part.strip() for part in raw.split(",") if part.strip()] or ["default"]
 
 
 def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
@@ -104,13 +121,16 @@ def _serve(args: argparse.Namespace) -> int:
     handler.setFormatter(make_formatter(args.log_format))
     logging.basicConfig(level=args.log_level, handlers=[handler])
     config = ServerConfig(
-        scenarios=[load_scenario(args.scenario)],
+        scenarios=load_scenarios(args.scenario or _env_scenarios()),
         obs_root=args.obs_root.resolve(),
         host=args.host,
         port=args.port,
         body_limit=args.body_limit,
         journal_size=args.journal_size,
         obs_port=args.obs_port,
+        shared_obs_root=args.shared_obs_root,
+        watch=args.watch,
+        watch_interval=args.watch_interval,
     )
     asyncio.run(_serve_until_signal(config))
     return 0
@@ -154,7 +174,7 @@ def _ready(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     failed = False
-    for path in args.files:
+    for path in expand_references(args.files):
         try:
             load_scenario(str(path))
         except ScenarioError as err:

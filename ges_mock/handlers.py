@@ -12,7 +12,7 @@ from .contract import bad_parameter, graph_not_found, job_not_found
 from .exports import poll_job, start_export
 from .job_view import describe_job
 from .jobs import Job
-from .registry import Registry
+from .registry import Registry, project_of
 from .responses import json_response
 from .validation import first_problem
 from .world import World
@@ -67,7 +67,8 @@ async def job_status(request: web.Request) -> web.Response:
 async def select_scenario(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Choose the scenario that answers a business-plane request."""
     if request.path.startswith(API_PREFIX):
-        request[WORLD] = request.app[REGISTRY].select(request.headers)
+        project_id = project_of(request.path)
+        request[WORLD] = request.app[REGISTRY].select(request.headers, project_id)
     return await handler(request)
 
 

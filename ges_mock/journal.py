@@ -19,6 +19,7 @@ __all__ = [
     "ADMIN_PREFIX",
     "DEFAULT_JOURNAL_SIZE",
     "JOURNAL",
+    "OFF_CONTRACT_KEY",
     "RULE_KEY",
     "Journal",
     "JournalEntry",
@@ -35,6 +36,8 @@ DEFAULT_JOURNAL_SIZE = 1000
 # A stage that answers instead of the handler (a scenario rule) names itself
 # here, e.g. request[RULE_KEY] = "rules[2]"; the journal records it.
 RULE_KEY = "ges_mock.rule"
+# True when that stage's answer may break the contract on purpose.
+OFF_CONTRACT_KEY = "ges_mock.off_contract"
 MASK = "***"
 MASKED_HEADERS = frozenset({"x-auth-token", "authorization"})
 MASKED_BODY_FIELDS = ("accessKey", "secretKey")
@@ -64,6 +67,7 @@ class JournalEntry:
     endpoint: str | None
     scenario: str | None
     rule: str | None
+    is_off_contract: bool
     status: int | None
     duration_ms: float
     response: dict[str, Any] = field(default_factory=dict)
@@ -83,6 +87,7 @@ class JournalEntry:
             "endpoint": self.endpoint,
             "scenario": self.scenario,
             "rule": self.rule,
+            "off_contract": self.is_off_contract,
             "status": self.status,
             "duration_ms": self.duration_ms,
             "response": self.response,
@@ -210,6 +215,7 @@ async def _entry(
         endpoint=endpoint_of(request),
         scenario=None if world is None else world.name,
         rule=request.get(RULE_KEY),
+        is_off_contract=bool(request.get(OFF_CONTRACT_KEY, False)),
         status=None if response is None else response.status,
         duration_ms=round(elapsed_ms, 3),
         response=_response_record(response),

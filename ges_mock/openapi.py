@@ -29,15 +29,17 @@ ERROR = "error.response"
 GATEWAY_ERROR = "gateway-error.response"
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
-# The HTTP outcomes every page of the reference lists, and who answers them:
-# the API gateway answers 401 in its own shape, the engine everything else.
+# The HTTP outcomes every page of the reference lists. Either the engine or
+# the API gateway in front of it may answer any of them, each in its own
+# shape, so a client must accept both (a scenario picks which it sees).
 ERROR_RESPONSES = {
-    "400": (ERROR, "The request does not match the document (GES.8000 and others)."),
-    "401": (GATEWAY_ERROR, "Authentication failed (API gateway, APIGW.0301)."),
-    "403": (ERROR, "No permission for the operation (GES.8020)."),
-    "413": (ERROR, "The request body is larger than the mock's limit."),
-    "500": (ERROR, "Internal error (GES.8002 and others)."),
-    "503": (ERROR, "Service unavailable."),
+    "400": "The request does not match the document (GES.8000 and others).",
+    "401": "Authentication failed (APIGW.0301 from the gateway).",
+    "403": "No permission for the operation (GES.8020).",
+    "404": "No such resource.",
+    "413": "The request body is larger than the mock's limit.",
+    "500": "Internal error (GES.8002 and others).",
+    "503": "Service unavailable.",
 }
 
 
@@ -138,17 +140,20 @@ def _responses(name: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     if _has_schema(f"{name}.response"):
         responses["200"] = _response("Success.", f"{name}.response")
-    for status, (schema, description) in ERROR_RESPONSES.items():
-        responses[status] = _response(description, schema)
-    responses["default"] = _response("Any other documented failure.", ERROR)
+    for status, description in ERROR_RESPONSES.items():
+        responses[status] = _response(description, ERROR, GATEWAY_ERROR)
+    responses["default"] = _response("Any other failure.", ERROR, GATEWAY_ERROR)
     return responses
 
 
-def _response(description: str, schema: str) -> dict[str, Any]:
+def _response(description: str, *schemas: str) -> dict[str, Any]:
+    schema = _ref(schemas[0]) if len(schemas) == 1 else {
+        "oneOf": [_ref(name) for name in schemas]
+    }
     return {
         "description": description,
         "headers": {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}},
-        "content": {"application/json": {"schema": _ref(schema)}},
+        "content": {"application/json": {"schema": schema}},
     }
 
 

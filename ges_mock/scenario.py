@@ -14,7 +14,9 @@ from .errors import ScenarioError
 from .graphs import build_graph
 from .jobs import JobState, Progression
 from .resources import bundled_scenario
-from .validation import describe_error, validator_for
+from .rule_loader import build_rules
+from .rules import Rule
+from .validation import explain_error, field_path, validator_for
 from .yaml_source import YamlDocument, parse_yaml
 
 __all__ = [
@@ -32,6 +34,10 @@ SCENARIO_SCHEMA = "scenario.schema"
 DEFAULT_SCENARIO = "default"
 
 
+# A token forbidden on some projects and graphs (None: on all of them).
+ForbiddenScope = tuple[str, frozenset[str] | None, frozenset[str] | None]
+
+
 @dataclass(frozen=True)
 class Auth:
     """Who may call: projects and tokens (None means any), and the error style."""
@@ -41,6 +47,19 @@ class Auth:
     expired_tokens: frozenset[str] = frozenset()
     forbidden_tokens: frozenset[str] = frozenset()
     error_style: str = "gateway"
+    # Tokens forbidden only on some projects or graphs: (token, projects, graphs).
+    forbidden_scopes: tuple[ForbiddenScope, ...] = ()
+
+    def forbids(self, token: str, project_id: str, graph_name: str) -> bool:
+        """Whether a valid `token` lacks permission on this project and graph."""
+        if token in self.forbidden_tokens:
+            return True
+        return any(
+            token == scoped
+            and (projects is None or project_id in projects)
+            and (graphs is None or graph_name in graphs)
+            for scoped, projects, graphs in self.forbidden_scopes
+        )
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,8 @@ class Scenario:
     auth: Auth
     behaviour: Behaviour
     graphs: dict[str, GraphSpec]
+    rules: list[Rule] = field(default_factory=list)
+    path: Path | None = None
 
 
 def load_scenario(reference: str | None) -> Scenario:
@@ -103,7 +124,9 @@ def load_scenario_file(path: Path) -> Scenario:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError([f"{path}: cannot read the scenario file: {err}"]) from err
-    return load_scenario_text(text, source=str(path), base_dir=path.parent)
+    scenario = load_scenario_text(text, source=str(path), base_dir=path.parent)
+    scenario.path = path
+    return scenario
 
 
 def load_scenario_text(
@@ -134,6 +157,7 @@ def load_scenario_text(
         auth=_build_auth(data.get("auth", {})),
         behaviour=_build_behaviour(data.get("behaviour", {})),
         graphs=_build_graphs(data.get("graphs", {}), source, document),
+        rules=build_rules(data.get("rules", []), source, document),
     )
 
 
@@ -149,10 +173,11 @@ def _parse(text: str, source: str) -> YamlDocument:
 
 def _locate(source: str, document: YamlDocument, error: ValidationError) -> str:
     path = list(error.absolute_path)
-    message = describe_error(error)
+    subject, problem = explain_error(error, root="scenario")
     if error.validator == "oneOf":
-        message = f"{_dotted(path) or 'scenario'} does not match any allowed form"
-    return f"{source}:{document.line_of(path)}: {message}"
+        subject = field_path(path) or "scenario"
+        problem = f"does not match any allowed form, got {error.instance!r}"
+    return f"{source}:{document.line_of(path)}: {subject}: {problem}"
 
 
 def _dotted(path: list[Any]) -> str:
@@ -164,12 +189,19 @@ def _optional_set(value: Any) -> frozenset[str] | None:
 
 
 def _build_auth(data: dict[str, Any]) -> Auth:
+    forbidden = data.get("forbidden_tokens", [])
     return Auth(
         projects=_optional_set(data.get("projects")),
         tokens=_optional_set(data.get("tokens")),
         expired_tokens=frozenset(data.get("expired_tokens", [])),
-        forbidden_tokens=frozenset(data.get("forbidden_tokens", [])),
+        forbidden_tokens=frozenset(t for t in forbidden if isinstance(t, str)),
         error_style=data.get("error_style", "gateway"),
+        forbidden_scopes=tuple(
+            (t["token"], _optional_set(t.get("projects")),
+             _optional_set(t.get("graphs")))
+            for t in forbidden
+            if isinstance(t, dict)
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from .journal import DEFAULT_JOURNAL_SIZE
 from .obs_http import create_obs_app
 from .registry import Registry
 from .scenario import Scenario
+from .watcher import WATCHER, ScenarioWatcher
 from .world import World
 
 __all__ = ["RunningServer", "ServerConfig", "start_server"]
@@ -35,6 +36,10 @@ class ServerConfig:
     # The OBS read side on its own port (0 picks a free one); None serves none.
     obs_port: int | None = None
     obs_credentials: Mapping[str, str] | None = None
+    # With several scenarios, each writes under <obs_root>/<name>/ unless shared.
+    shared_obs_root: bool = False
+    watch: bool = True
+    watch_interval: float = 0.0
 
 
 @dataclass
@@ -63,12 +68,14 @@ class RunningServer:
 async def start_server(config: ServerConfig) -> RunningServer:
     """Start the mock on `config.host:config.port` (0 picks a free port)."""
     config.obs_root.mkdir(parents=True, exist_ok=True)
-    registry = Registry([World(s, config.obs_root) for s in config.scenarios])
+    registry = Registry([World(s, _obs_root_of(s, config)) for s in config.scenarios])
     app = create_app(
         registry,
         body_limit=config.body_limit,
         journal_size=config.journal_size,
     )
+    if config.watch:
+        app[WATCHER] = ScenarioWatcher(registry, config.watch_interval)
     runner, url = await _serve(app, config, config.port)
 
     server = RunningServer(
@@ -111,6 +118,15 @@ async def _start_obs(config: ServerConfig, port: int) -> tuple[web.AppRunner, st
     """Serve the OBS root read-only, path-style, for the OBS SDK's downloads."""
     app = create_obs_app(config.obs_root, config.obs_credentials)
     return await _serve(app, config, port)
+
+
+def _obs_root_of(scenario: Scenario, config: ServerConfig) -> Path:
+    """A scenario's own OBS sub-root when several run side by side."""
+    if len(config.scenarios) < 2 or config.shared_obs_root:
+        return config.obs_root
+    root = config.obs_root / scenario.name
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
 def _url_host(host: str) -> str:

@@ -12,8 +12,19 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .resources import load_schema
 
-__all__ = ["describe_error", "first_problem", "validator_for"]
+__all__ = [
+    "describe_error",
+    "explain_error",
+    "field_path",
+    "first_problem",
+    "validator_for",
+]
 
+# Validators whose explanation reads as a phrase after the field name.
+_PHRASED = frozenset({
+    "required", "additionalProperties", "type", "minLength", "enum", "const",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+})
 _TYPE_NAMES = {
     "object": "an object",
     "array": "an array",
@@ -53,34 +64,43 @@ def field_path(parts: Iterable[Any]) -> str:
     return text
 
 
-def describe_error(error: ValidationError) -> str:
+def describe_error(error: ValidationError, root: str = "request body") -> str:
     """Turn a jsonschema error into `<field> <what is wrong>`."""
+    subject, problem = explain_error(error, root)
+    joiner = " " if error.validator in _PHRASED else ": "
+    return f"{subject}{joiner}{problem}"
+
+
+def explain_error(
+    error: ValidationError,
+    root: str = "request body",
+) -> tuple[str, str]:
+    """Split a jsonschema error into the field it is about and what is wrong."""
     where = field_path(error.absolute_path)
     kind = error.validator
     value = error.instance
 
     if kind == "required":
         missing = _missing_property(error)
-        name = f"{where}.{missing}" if where else missing
-        return f"{name} is required"
+        return (f"{where}.{missing}" if where else missing), "is required"
     if kind == "additionalProperties":
         extra = sorted(set(value) - set(error.schema.get("properties", {})))
         names = ", ".join(f"{where}.{e}" if where else e for e in extra)
-        return f"{names} is not a documented field"
+        return names, "is not a documented field"
 
-    subject = where or "request body"
+    subject = where or root
     if kind == "type":
         expected = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
-        return f"{subject} must be {expected}, got {_show(value)}"
+        return subject, f"must be {expected}, got {_show(value)}"
     if kind == "minLength":
-        return f"{subject} must not be empty"
+        return subject, "must not be empty"
     if kind in ("enum", "const"):
         allowed = error.validator_value if kind == "enum" else [error.validator_value]
         choices = ", ".join(_show(a) for a in allowed)
-        return f"{subject} must be one of {choices}, got {_show(value)}"
+        return subject, f"must be one of {choices}, got {_show(value)}"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{subject} is out of range: {error.message}"
-    return f"{subject}: {error.message}"
+        return subject, f"is out of range: {error.message}"
+    return subject, error.message
 
 
 def _closed(schema: Any) -> Any:

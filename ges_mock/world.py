@@ -10,6 +10,7 @@ from .algorithms import compute
 from .clock import Clock
 from .jobs import Job, JobIdGenerator, JobKind, JobState, JobStore, Progression
 from .results import AlgorithmResult
+from .rules import RuleState
 from .scenario import GraphSpec, Scenario
 
 __all__ = ["World"]
@@ -31,7 +32,8 @@ class World:
         return self.scenario.name
 
     def reset(self) -> None:
-        """Forget every job made since the start and restart the id sequence."""
+        """Forget every job made since the start; restart ids and rule counters."""
+        self.rule_state = RuleState(self.scenario.seed)
         self.jobs = JobStore()
         self.ids = JobIdGenerator(self.scenario.seed)
         self._runtimes = random.Random(self.scenario.seed)

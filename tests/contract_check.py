@@ -30,7 +30,7 @@ def check_responses(url: str) -> int:
     failures = []
     checked = 0
     for entry in journal["requests"]:
-        if entry["endpoint"] is None or entry["status"] is None:
+        if entry["endpoint"] is None or entry["status"] is None or entry["off_contract"]:
             continue
         try:
             openapi.validate_response(_request(url, entry), _response(entry))

@@ -24,6 +24,7 @@ def _entry(seq: int, **fields: Any) -> JournalEntry:
         "endpoint": "export-result",
         "scenario": "default",
         "rule": None,
+        "is_off_contract": False,
         "status": 200,
         "duration_ms": 1.0,
     }

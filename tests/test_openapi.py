@@ -125,7 +125,7 @@ def test_openapi__checker_validates_what_the_mock_sent(
         (200, {"jobid": "x"}),
         (200, {"jobId": ""}),
         (400, {"errorMessage": "m"}),
-        (401, {"errorMessage": "m", "errorCode": "GES.8000"}),
+        (401, {"error_msg": "m", "error_code": "GES.8000"}),
     ],
 )
 def test_openapi__a_drifted_export_response_is_caught(

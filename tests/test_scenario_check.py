@@ -1,0 +1,138 @@
+"""`ges-mock check` and `serve` on scenario files: located messages, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ges_mock.cli import main
+from ges_mock.resources import bundled_scenario_names
+
+GOOD = "name: good\ngraphs:\n  movie:\n    data: {builtin: karate_club}\n"
+BAD = """\
+name: flaky
+graphs:
+  movie:
+    data: {builtin: karate_club}
+rules:
+  - match: {endpoint: export}
+    respond: {status: 503}
+  - match:
+      endpoint: export
+      headers:
+        X-Auth-Token: {regex: 'ro-.*'}
+    respond:
+      body: {errorMessage: x, errorCode: GES.8000}
+      status: 299
+"""
+
+
+def test_check__reports_every_problem_with_file_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, "utf-8")
+    bad = tmp_path / "flaky.yaml"
+    bad.write_text(BAD, "utf-8")
+
+    status = main(["check", str(good), str(bad)])
+
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert out == f"{good}: ok\n"
+    assert err == (
+        f"{bad}:14: rules[1].respond.status: 299 is not a documented status, expected "
+        "one of 200, 400, 401, 403, 404, 500, 503 or off_contract: true\n"
+    )
+
+
+def test_check__schema_errors_are_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(GOOD + "rules:\n  - match: {endpiont: export}\n    delay: -1\n")
+
+    status = main(["check", str(bad)])
+
+    assert status == 1
+    assert capsys.readouterr().err == (
+        f"{bad}:6: rules[0].match.endpiont: is not a documented field\n"
+        f"{bad}:7: rules[0].delay: does not match any allowed form, got -1\n"
+    )
+
+
+def test_check__a_directory_checks_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD, "utf-8")
+    (tmp_path / "b.yml").write_text(GOOD, "utf-8")
+    (tmp_path / "notes.txt").write_text("not a scenario", "utf-8")
+
+    status = main(["check", str(tmp_path)])
+
+    assert status == 0
+    assert (
+        capsys.readouterr().out
+        == f"{tmp_path / 'a.yaml'}: ok\n{tmp_path / 'b.yml'}: ok\n"
+    )
+
+
+def test_check__every_bundled_scenario_is_valid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = Path(__file__).parent.parent / "ges_mock" / "scenarios"
+
+    status = main(["check", str(folder)])
+
+    assert status == 0
+    assert capsys.readouterr().out.count(": ok\n") == len(bundled_scenario_names())
+
+
+def test_serve__refuses_an_invalid_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "flaky.yaml"
+    bad.write_text(BAD, "utf-8")
+
+    status = main(
+        [
+            "serve",
+            "--port",
+            "0",
+            "--obs-root",
+            str(tmp_path / "obs"),
+            "--scenario",
+            str(bad),
+        ]
+    )
+
+    assert status == 2
+    assert capsys.readouterr().err.startswith(
+        f"{bad}:14: rules[1].respond.status: 299 is not a documented status"
+    )
+
+
+def test_serve__refuses_two_scenarios_of_one_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD, "utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD, "utf-8")
+
+    status = main(
+        [
+            "serve",
+            "--port",
+            "0",
+            "--obs-root",
+            str(tmp_path / "obs"),
+            "--scenario",
+            str(tmp_path),
+        ]
+    )
+
+    assert status == 2
+    assert capsys.readouterr().err == (
+        f"{tmp_path / 'b.yaml'}:1: name: 'good' is already the name of "
+        f"{tmp_path / 'a.yaml'}\n"
+    )
