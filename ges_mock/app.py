@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .handlers import REGISTRY, routes, select_scenario
+from .job_handlers import job_routes
 from .middleware import errors_as_json
 from .registry import Registry
 
@@ -24,6 +25,7 @@ def create_app(registry: Registry, *, body_limit: int = DEFAULT_BODY_LIMIT) -> w
     app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
     app.add_routes(routes)
+    app.add_routes(job_routes)
     app.on_shutdown.append(_finish_writes)
     return app
 
