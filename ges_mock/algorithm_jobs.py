@@ -40,7 +40,9 @@ async def run_algorithm(
     says; a sync job is final at once. A computation that cannot run makes
     the job fail with GES.8402 and the reason.
     """
-    progression = Progression() if is_sync else world.scenario.behaviour.algorithm_progression
+    progression = (
+        Progression() if is_sync else world.scenario.behaviour.algorithm_progression
+    )
     job = world.new_job(
         JobKind.ALGORITHM,
         graph,
@@ -64,7 +66,9 @@ async def run_algorithm(
 
     if is_sync:
         job.state = job.outcome
-    jobs_log.debug("algorithm job %s: %s on %s, %s", job.id, algorithm, graph, job.outcome)
+    jobs_log.debug(
+        "algorithm job %s: %s on %s, %s", job.id, algorithm, graph, job.outcome
+    )
     return job
 
 

@@ -121,4 +121,6 @@ def _add_edge(graph: nx.Graph, cells: Mapping[str, Any], where: str = "edge") ->
 
 
 def _extra(cells: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
-    return ((k, v) for k, v in cells.items() if k not in ("source", "target") and v != "")
+    return (
+        (k, v) for k, v in cells.items() if k not in ("source", "target") and v != ""
+    )

@@ -69,7 +69,9 @@ async def list_jobs(request: web.Request) -> web.Response:
 
     now = world.clock.now()
     project_id = request.match_info["project_id"]
-    page = world.jobs.of_graph(request.match_info["graph_name"])[offset : offset + limit]
+    page = world.jobs.of_graph(request.match_info["graph_name"])[
+        offset : offset + limit
+    ]
     jobs = [
         {
             "jobId": job.id,
@@ -92,7 +94,9 @@ async def delete_job(request: web.Request) -> web.Response:
 def _check_name_and_mode(body: Any) -> tuple[str, str]:
     """GES.8401 for a missing algorithm name, GES.8404 for an unknown mode."""
     if not isinstance(body, dict):
-        raise bad_parameter(f"request body must be an object, got {type(body).__name__}")
+        raise bad_parameter(
+            f"request body must be an object, got {type(body).__name__}"
+        )
     name = body.get("algorithmName")
     if name is None or name == "":
         raise contract_error("GES.8401", "algorithmName must not be empty")
@@ -116,7 +120,9 @@ def _execute_answer(world: World, job: Job, mode: str) -> dict[str, Any]:
     if job.state is JobState.FAILED:
         raise contract_error(job.error_code, job.error_message)
     answer["status"] = world.status_word(job.state)
-    answer["data"] = {"outputs": world.result_of(job).outputs(job.runtime, 0, MAX_LIMIT)}
+    answer["data"] = {
+        "outputs": world.result_of(job).outputs(job.runtime, 0, MAX_LIMIT)
+    }
     return answer
 
 

@@ -58,7 +58,9 @@ class ColumnRows(Sequence[tuple[Cell, ...]]):
     def __init__(self, *columns: Sequence[Any]) -> None:
         sizes = {len(column) for column in columns}
         if len(sizes) != 1:
-            raise ValueError(f"columns must have one length, got lengths {sorted(sizes)}")
+            raise ValueError(
+                f"columns must have one length, got lengths {sorted(sizes)}"
+            )
         self._columns = columns
         self._size = sizes.pop()
 

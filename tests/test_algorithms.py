@@ -130,7 +130,9 @@ def _check_cluster_coefficient(result: AlgorithmResult) -> None:
 
 
 def _check_degree_correlation(result: AlgorithmResult) -> None:
-    assert result.rows[0][0] == pytest.approx(nx.degree_assortativity_coefficient(GRAPH))
+    assert result.rows[0][0] == pytest.approx(
+        nx.degree_assortativity_coefficient(GRAPH)
+    )
     assert result.rows[0][0] == pytest.approx(-0.4756, abs=1e-4)
 
 
@@ -139,7 +141,7 @@ def _check_closeness(result: AlgorithmResult) -> None:
 
 
 def _check_link_prediction(result: AlgorithmResult) -> None:
-    (_, _, expected), = nx.jaccard_coefficient(GRAPH, [("1", "34")])
+    ((_, _, expected),) = nx.jaccard_coefficient(GRAPH, [("1", "34")])
     assert result.rows == [(pytest.approx(expected),)]
 
 
@@ -226,11 +228,23 @@ def test_unknown_vertex__is_an_algorithm_error() -> None:
 @pytest.mark.parametrize(
     ("name", "parameters", "problem"),
     [
-        ("pagerank", {"alpha": 1.5}, "parameters.alpha is out of range: 1.5 is greater"),
+        (
+            "pagerank",
+            {"alpha": 1.5},
+            "parameters.alpha is out of range: 1.5 is greater",
+        ),
         ("kcore", {}, "parameters.k is required"),
         ("kcore", {"k": "2"}, 'parameters.k must be an integer, got "2"'),
-        ("n_paths", {"source": 1, "target": 2, "k": 11}, "parameters.k is out of range"),
-        ("louvain", {"resolution": 1}, "parameters.resolution is not a documented field"),
+        (
+            "n_paths",
+            {"source": 1, "target": 2, "k": 11},
+            "parameters.k is out of range",
+        ),
+        (
+            "louvain",
+            {"resolution": 1},
+            "parameters.resolution is not a documented field",
+        ),
     ],
 )
 def test_parameters__are_checked_per_algorithm(

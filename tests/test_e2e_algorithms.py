@@ -27,7 +27,12 @@ UNPAGED = {
     "traingle_count",
     "cluster_coefficient",
 }
-PATH_ROWS = {"shortest_path", "shortest_path_of_vertex_sets", "all_shortest_paths", "n_paths"}
+PATH_ROWS = {
+    "shortest_path",
+    "shortest_path_of_vertex_sets",
+    "all_shortest_paths",
+    "n_paths",
+}
 TEXT_SCALARS = {"source", "target", "sources", "Max_WCC_id"}
 # Seeded results are checked against the mock's own computation with seed 0.
 SEEDED = {"pixie", "label_propagation"}
@@ -85,8 +90,11 @@ def _run_and_export(server: MockProcess, name: str) -> tuple[dict[str, Any], Pat
     assert _get(server, f"/jobs/{job_id}/status").json()["status"] == "running"
     status = _get(server, f"/jobs/{job_id}/status").json()
 
-    export = _post(server, f"/jobs/{job_id}/action?action_id=export-result",
-                   {**SAMPLE_BODY, "exportPath": "bucket/algorithms", "fileName": name})
+    export = _post(
+        server,
+        f"/jobs/{job_id}/action?action_id=export-result",
+        {**SAMPLE_BODY, "exportPath": "bucket/algorithms", "fileName": name},
+    )
     export_id = export.json()["jobId"]
     _get(server, f"/jobs/{export_id}/status")
     assert _get(server, f"/jobs/{export_id}/status").json()["status"] == "complete"
@@ -94,7 +102,9 @@ def _run_and_export(server: MockProcess, name: str) -> tuple[dict[str, Any], Pat
 
 
 @pytest.mark.parametrize("name", DOCUMENT_ALGORITHMS)
-def test_algorithm__run_export_and_parse(default_server: MockProcess, name: str) -> None:
+def test_algorithm__run_export_and_parse(
+    default_server: MockProcess, name: str
+) -> None:
     status, path = _run_and_export(default_server, name)
     scalars, rows = _read_file(path, name)
     typed = [_typed(name, row) for row in rows]

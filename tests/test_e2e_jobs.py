@@ -16,8 +16,12 @@ from mockproc import MockProcess
 EXECUTE = "/action?action_id=execute-algorithm"
 
 
-def _post(server: MockProcess, path: str, body: Any, graph: str = "movie") -> requests.Response:
-    return requests.post(server.api(graph=graph) + path, json=body, headers=TOKEN, timeout=10)
+def _post(
+    server: MockProcess, path: str, body: Any, graph: str = "movie"
+) -> requests.Response:
+    return requests.post(
+        server.api(graph=graph) + path, json=body, headers=TOKEN, timeout=10
+    )
 
 
 def _get(server: MockProcess, path: str) -> requests.Response:
@@ -33,10 +37,19 @@ def _delete(server: MockProcess, job_id: str) -> requests.Response:
     [
         ({"parameters": {}}, "movie", "GES.8401", "algorithmName must not be empty"),
         ({"algorithmName": ""}, "movie", "GES.8401", "algorithmName must not be empty"),
-        ({"algorithmName": "nope"}, "movie", "GES.8402", "algorithm [nope] is not supported"),
+        (
+            {"algorithmName": "nope"},
+            "movie",
+            "GES.8402",
+            "algorithm [nope] is not supported",
+        ),
         ({"algorithmName": "kcore"}, "demo", "GES.8402", "graph [demo] is not found"),
         (
-            {"algorithmName": "kcore", "parameters": {"k": 1}, "executionMode": "later"},
+            {
+                "algorithmName": "kcore",
+                "parameters": {"k": 1},
+                "executionMode": "later",
+            },
             "movie",
             "GES.8404",
             "executionMode must be 'sync' or 'async', got 'later'",
@@ -66,18 +79,32 @@ def test_execute__documented_errors(
 
 
 def test_execute__sync_answers_the_outputs(default_server: MockProcess) -> None:
-    body = {"algorithmName": "closeness", "parameters": {"source": 1}, "executionMode": "sync"}
+    body = {
+        "algorithmName": "closeness",
+        "parameters": {"source": 1},
+        "executionMode": "sync",
+    }
 
     answer = _post(default_server, EXECUTE, body).json()
 
     assert first_problem("execute-algorithm.response", answer) is None
     assert answer["status"] == "complete" and answer["jobType"] == 1
     outputs = answer["data"]["outputs"]
-    assert outputs == {"source": "1", "closeness": 0.5689655172413793, "runtime": outputs["runtime"]}
+    assert outputs == {
+        "source": "1",
+        "closeness": 0.5689655172413793,
+        "runtime": outputs["runtime"],
+    }
 
 
-def test_execute__sync_failure_is_a_400_and_a_failed_job(default_server: MockProcess) -> None:
-    body = {"algorithmName": "sssp", "parameters": {"source": "99"}, "executionMode": "sync"}
+def test_execute__sync_failure_is_a_400_and_a_failed_job(
+    default_server: MockProcess,
+) -> None:
+    body = {
+        "algorithmName": "sssp",
+        "parameters": {"source": "99"},
+        "executionMode": "sync",
+    }
 
     answer = _post(default_server, EXECUTE, body)
     listed = _get(default_server, "/jobs/status").json()["jobs"][-1]
@@ -98,7 +125,9 @@ def test_failed_job__reports_its_error_and_cannot_be_exported(
 
     _get(default_server, f"/jobs/{job_id}/status")
     status = _get(default_server, f"/jobs/{job_id}/status").json()
-    export = _post(default_server, f"/jobs/{job_id}/action?action_id=export-result", SAMPLE_BODY)
+    export = _post(
+        default_server, f"/jobs/{job_id}/action?action_id=export-result", SAMPLE_BODY
+    )
 
     assert status == {
         "status": "failed",
@@ -123,13 +152,25 @@ def test_status__pages_only_paging_algorithms(default_server: MockProcess) -> No
 
     outputs = page["data"]["outputs"]
     assert list(outputs) == [
-        "pagerank", "runtime", "data_return_size", "data_offset", "data_total_size"
+        "pagerank",
+        "runtime",
+        "data_return_size",
+        "data_offset",
+        "data_total_size",
     ]
-    assert [list(item) for item in outputs["pagerank"]] == [["31"], ["32"], ["33"], ["34"]]
+    assert [list(item) for item in outputs["pagerank"]] == [
+        ["31"],
+        ["32"],
+        ["33"],
+        ["34"],
+    ]
     assert (outputs["data_return_size"], outputs["data_offset"]) == (4, 30)
     assert outputs["data_total_size"] == 34
     assert too_far.status_code == 400
-    assert too_far.json()["errorMessage"] == "limit must be an integer from 1 to 100000, got '100001'"
+    assert (
+        too_far.json()["errorMessage"]
+        == "limit must be an integer from 1 to 100000, got '100001'"
+    )
 
 
 def test_list__shows_jobs_oldest_first_with_paging(
@@ -143,7 +184,10 @@ def test_list__shows_jobs_oldest_first_with_paging(
     bad = _get(server, "/jobs/status?offset=-1")
 
     assert first_problem("job-list.response", listed) is None
-    assert [job["jobId"] for job in listed["jobs"]] == ["louvain-demo", first.json()["jobId"]]
+    assert [job["jobId"] for job in listed["jobs"]] == [
+        "louvain-demo",
+        first.json()["jobId"],
+    ]
     assert listed["jobs"][1] == {
         "jobId": first.json()["jobId"],
         "status": "pending",
@@ -157,8 +201,12 @@ def test_list__shows_jobs_oldest_first_with_paging(
     assert bad.status_code == 400 and bad.json()["errorCode"] == "GES.8000"
 
 
-def test_cancel__pending_job_then_the_documented_errors(default_server: MockProcess) -> None:
-    job_id = _post(default_server, EXECUTE, {"algorithmName": "pagerank"}).json()["jobId"]
+def test_cancel__pending_job_then_the_documented_errors(
+    default_server: MockProcess,
+) -> None:
+    job_id = _post(default_server, EXECUTE, {"algorithmName": "pagerank"}).json()[
+        "jobId"
+    ]
 
     cancelled = _delete(default_server, job_id)
     again = _delete(default_server, job_id)
@@ -172,13 +220,19 @@ def test_cancel__pending_job_then_the_documented_errors(default_server: MockProc
         "errorCode": "GES.8303",
     }
     assert finished.status_code == 400 and finished.json()["errorCode"] == "GES.8303"
-    assert unknown.json()["errorMessage"] == "can not find job to cancel, id is no-such-job"
+    assert (
+        unknown.json()["errorMessage"]
+        == "can not find job to cancel, id is no-such-job"
+    )
     assert status == {"status": "cancelled", "data": {"outputs": {}}}
 
 
 def test_cancel__export_job_is_unsupported(default_server: MockProcess) -> None:
-    export = _post(default_server, "/jobs/louvain-demo/action?action_id=export-result",
-                   {**SAMPLE_BODY, "fileName": "cancel-me"})
+    export = _post(
+        default_server,
+        "/jobs/louvain-demo/action?action_id=export-result",
+        {**SAMPLE_BODY, "fileName": "cancel-me"},
+    )
     job_id = export.json()["jobId"]
 
     answer = _delete(default_server, job_id)
@@ -209,14 +263,25 @@ def test_scenario_graphs__csv_generated_and_literal_result(
         "    data: {generated: {vertices: 500, edges_per_vertex: 2, seed: 3}}\n"
     )
     server = mock_process("--scenario", str(scenario))
-    body = {"algorithmName": "shortest_path", "executionMode": "sync",
-            "parameters": {"source": "a", "target": "c", "weight": "weight"}}
+    body = {
+        "algorithmName": "shortest_path",
+        "executionMode": "sync",
+        "parameters": {"source": "a", "target": "c", "weight": "weight"},
+    }
 
     path = _post(server, EXECUTE, body).json()["data"]["outputs"]["path"]
     literal = _get(server, "/jobs/literal/status").json()["data"]["outputs"]
-    ranks = _post(server, EXECUTE, {"algorithmName": "pagerank", "executionMode": "sync"},
-                  graph="big").json()["data"]["outputs"]
+    ranks = _post(
+        server,
+        EXECUTE,
+        {"algorithmName": "pagerank", "executionMode": "sync"},
+        graph="big",
+    ).json()["data"]["outputs"]
 
     assert path == ["a", "b", "c"]
-    assert literal == {"triangle_count": 7, "vertex_triangles": [{"a": 21}], "runtime": literal["runtime"]}
+    assert literal == {
+        "triangle_count": 7,
+        "vertex_triangles": [{"a": 21}],
+        "runtime": literal["runtime"],
+    }
     assert ranks["data_total_size"] == 500

@@ -38,7 +38,9 @@ def test_csv__never_outside_the_scenario_directory(tmp_path: Path, name: str) ->
 def test_csv__bad_weight_names_the_row(tmp_path: Path) -> None:
     (tmp_path / "e.csv").write_text("1,2,heavy\n")
 
-    with pytest.raises(GraphDataError, match=r"e.csv data row 1: weight must be a number"):
+    with pytest.raises(
+        GraphDataError, match=r"e.csv data row 1: weight must be a number"
+    ):
         build_graph({"csv": "e.csv"}, tmp_path)
 
 
@@ -56,7 +58,9 @@ def test_scenario__missing_csv_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario_file(scenario)
 
-    assert caught.value.problems[0].startswith(f"{scenario}:3: graphs.g.data: cannot read csv")
+    assert caught.value.problems[0].startswith(
+        f"{scenario}:3: graphs.g.data: cannot read csv"
+    )
 
 
 def test_scenario__declared_job_with_bad_parameters(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ __all__ = [
 PARAMETERS_SCHEMA = "algorithm-parameters"
 
 ALGORITHMS: dict[str, Algorithm] = {
-    algorithm.name: algorithm for algorithm in [*RANKING, *COMMUNITY, *PATHS, *CENTRALITY]
+    algorithm.name: algorithm
+    for algorithm in [*RANKING, *COMMUNITY, *PATHS, *CENTRALITY]
 }
 
 # The export document's spellings, and the names the algorithm pages use.

@@ -58,7 +58,9 @@ def od_betweenness(
     return OD_BETWEENNESS.result((), value_rows(graph, values))
 
 
-def closeness(graph: nx.Graph, parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
+def closeness(
+    graph: nx.Graph, parameters: Mapping[str, Any], seed: int
+) -> AlgorithmResult:
     """networkx closeness centrality of `source`."""
     source = vertex(graph, parameters, "source")
     value = float(nx.closeness_centrality(graph, u=source))
@@ -76,4 +78,3 @@ CENTRALITY = [
     Algorithm("od_betweenness", OD_BETWEENNESS, od_betweenness),
     Algorithm("closeness", CLOSENESS, closeness),
 ]
-

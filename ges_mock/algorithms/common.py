@@ -53,7 +53,9 @@ def vertices(graph: nx.Graph, parameters: Mapping[str, Any], name: str) -> list[
     ids = list(dict.fromkeys(str(item).strip() for item in items))
     for vertex_id in ids:
         if vertex_id not in graph:
-            raise AlgorithmError(f"vertex [{vertex_id}] of parameter {name} is not found")
+            raise AlgorithmError(
+                f"vertex [{vertex_id}] of parameter {name} is not found"
+            )
     return ids
 
 
@@ -70,7 +72,9 @@ def weight_of(parameters: Mapping[str, Any]) -> str:
     return str(parameters.get("weight") or "weight")
 
 
-def value_rows(graph: nx.Graph, values: Mapping[str, float], typecode: str = "d") -> ColumnRows:
+def value_rows(
+    graph: nx.Graph, values: Mapping[str, float], typecode: str = "d"
+) -> ColumnRows:
     """One (vertex, value) row per vertex in graph order, kept as two columns."""
     nodes = list(graph.nodes)
     return ColumnRows(nodes, array(typecode, (values[node] for node in nodes)))

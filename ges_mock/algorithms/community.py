@@ -23,13 +23,17 @@ def number_communities(
     return sorted(groups, key=lambda c: min(position[n] for n in c))
 
 
-def _membership(graph: nx.Graph, groups: list[set[str]], labels: list[Any]) -> ColumnRows:
+def _membership(
+    graph: nx.Graph, groups: list[set[str]], labels: list[Any]
+) -> ColumnRows:
     label_of = {n: label for label, group in zip(labels, groups) for n in group}
     nodes = list(graph.nodes)
     return ColumnRows(nodes, [label_of[n] for n in nodes])
 
 
-def louvain(graph: nx.Graph, parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
+def louvain(
+    graph: nx.Graph, parameters: Mapping[str, Any], seed: int
+) -> AlgorithmResult:
     """Louvain communities, numbered 1.. in the order of their first vertex."""
     weight = weight_of(parameters)
     communities = nx.community.louvain_communities(
@@ -112,7 +116,11 @@ def triangle_count(
     view = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     per_vertex = nx.triangles(view)
     total = sum(per_vertex.values()) // 3
-    rows = [] if parameters.get("statistics", False) else value_rows(graph, per_vertex, "q")
+    rows = (
+        []
+        if parameters.get("statistics", False)
+        else value_rows(graph, per_vertex, "q")
+    )
     return TRIANGLE_COUNT.result((("triangle_count", total),), rows)
 
 

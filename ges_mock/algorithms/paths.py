@@ -8,7 +8,14 @@ from typing import Any
 
 import networkx as nx
 
-from ..results import AlgorithmResult, ColumnRows, Layout, first_cell, first_row, path_item
+from ..results import (
+    AlgorithmResult,
+    ColumnRows,
+    Layout,
+    first_cell,
+    first_row,
+    path_item,
+)
 from .common import Algorithm, as_view, vertex, vertices, weight_of
 
 __all__ = ["PATHS"]
@@ -109,7 +116,9 @@ def all_shortest_paths(
     return _paths_result(source, target, found)
 
 
-def n_paths(graph: nx.Graph, parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
+def n_paths(
+    graph: nx.Graph, parameters: Mapping[str, Any], seed: int
+) -> AlgorithmResult:
     """Up to `n` simple paths of at most `k` hops, shortest first (networkx Yen)."""
     view = as_view(graph, parameters)
     source = vertex(view, parameters, "source")
@@ -140,7 +149,9 @@ def link_prediction(
     return LINK_PREDICTION.result(scalars, [(float(value),)])
 
 
-def _paths_result(source: str, target: str, found: list[tuple[str, ...]]) -> AlgorithmResult:
+def _paths_result(
+    source: str, target: str, found: list[tuple[str, ...]]
+) -> AlgorithmResult:
     scalars = (("source", source), ("target", target), ("paths_number", len(found)))
     return PATHS_LAYOUT.result(scalars, found)
 

@@ -29,11 +29,15 @@ def _pagerank(
         )
     except nx.PowerIterationFailedConvergence as err:
         iterations = parameters.get("max_iterations", 1000)
-        raise AlgorithmError(f"rank did not converge in {iterations} iterations") from err
+        raise AlgorithmError(
+            f"rank did not converge in {iterations} iterations"
+        ) from err
     return ranks
 
 
-def pagerank(graph: nx.Graph, parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
+def pagerank(
+    graph: nx.Graph, parameters: Mapping[str, Any], seed: int
+) -> AlgorithmResult:
     """networkx PageRank of every vertex; the ranks sum to 1."""
     ranks = _pagerank(graph, parameters)
     return PAGERANK.result((), value_rows(graph, ranks))
