@@ -37,6 +37,8 @@ def generated_graph(vertices: int, edges_per_vertex: int, seed: int) -> nx.Graph
             f"generated.edges_per_vertex must be from 1 to vertices - 1 "
             f"({vertices - 1}), got {edges_per_vertex!r}"
         )
+    # LIMITATION: the graph lives in networkx dictionaries, about 1 KB per
+    # vertex: a million vertices take seconds to build and about 1 GB.
     source = nx.barabasi_albert_graph(vertices, edges_per_vertex, seed=seed)
     graph = nx.Graph()
     graph.add_nodes_from(str(node + 1) for node in source.nodes)
