@@ -7,6 +7,7 @@ from aiohttp import web
 from .admin import add_admin_routes
 from .handlers import REGISTRY, routes, select_scenario
 from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
+from .job_handlers import job_routes
 from .middleware import errors_as_json
 from .openapi import OPENAPI_PATH, serve_openapi
 from .registry import Registry
@@ -45,6 +46,7 @@ def create_app(
     app.add_routes(routes)
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_admin_routes(app)
+    app.add_routes(job_routes)
     app.on_shutdown.append(_finish_writes)
     return app
 

@@ -86,8 +86,11 @@ def _check_exportable(world: World, source: Job) -> None:
 
 
 async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> None:
-    result = world.result_of(source)
     try:
+        # A declared job computes on first use: keep that off the event loop.
+        result = source.result
+        if result is None:
+            result = await asyncio.to_thread(world.result_of, source)
         await asyncio.to_thread(
             write_atomically,
             target,

@@ -1,13 +1,22 @@
-"""Graph data a scenario names: the built-in karate club or an inline edge list."""
+"""Graph data a scenario names: built-in, inline edges, an edge-list CSV, generated."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import csv
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-__all__ = ["build_graph", "karate_club"]
+__all__ = ["GraphDataError", "build_graph", "generated_graph", "karate_club"]
+
+_POSITIONAL = ("source", "target", "weight")
+
+
+class GraphDataError(ValueError):
+    """A scenario's graph data cannot be built; the message names why."""
 
 
 def karate_club() -> nx.Graph:
@@ -21,18 +30,99 @@ def karate_club() -> nx.Graph:
     return relabelled
 
 
-def build_graph(spec: Mapping[str, Any]) -> nx.Graph:
-    """Build the graph a scenario's `data` entry describes."""
+def generated_graph(vertices: int, edges_per_vertex: int, seed: int) -> nx.Graph:
+    """A Barabasi-Albert graph (networkx) with ids "1".."N", the same for a seed."""
+    if not 1 <= edges_per_vertex < vertices:
+        raise GraphDataError(
+            f"generated.edges_per_vertex must be from 1 to vertices - 1 "
+            f"({vertices - 1}), got {edges_per_vertex!r}"
+        )
+    # LIMITATION: the graph lives in networkx dictionaries, about 1 KB per
+    # vertex: a million vertices take seconds to build and about 1 GB.
+    source = nx.barabasi_albert_graph(vertices, edges_per_vertex, seed=seed)
+    graph = nx.Graph()
+    graph.add_nodes_from(str(node + 1) for node in source.nodes)
+    graph.add_edges_from((str(u + 1), str(v + 1)) for u, v in source.edges)
+    return graph
+
+
+def build_graph(spec: Mapping[str, Any], base_dir: Path | None = None) -> nx.Graph:
+    """Build the graph a scenario's `data` entry describes.
+
+    A `csv` path is read relative to `base_dir`, the scenario file's
+    directory, and must stay inside it.
+    """
     if "builtin" in spec:
         if spec["builtin"] != "karate_club":
-            raise ValueError(f"unknown built-in graph {spec['builtin']!r}")
+            raise GraphDataError(f"unknown built-in graph {spec['builtin']!r}")
         return karate_club()
+    if "generated" in spec:
+        options = spec["generated"]
+        return generated_graph(
+            int(options["vertices"]),
+            int(options["edges_per_vertex"]),
+            int(options.get("seed", 0)),
+        )
 
     graph: nx.Graph = nx.DiGraph() if spec.get("directed", False) else nx.Graph()
+    if "csv" in spec:
+        _add_csv_edges(graph, _inside(base_dir, str(spec["csv"])))
+        return graph
     for edge in spec["edges"]:
-        source, target = str(edge[0]), str(edge[1])
-        if len(edge) > 2:
-            graph.add_edge(source, target, weight=float(edge[2]))
-        else:
-            graph.add_edge(source, target)
+        _add_edge(graph, dict(zip(_POSITIONAL, edge)))
     return graph
+
+
+def _inside(base_dir: Path | None, name: str) -> Path:
+    if base_dir is None:
+        raise GraphDataError(f"csv {name!r} needs a scenario file to be read beside")
+    base = os.path.realpath(base_dir)
+    path = os.path.realpath(os.path.join(base, name))
+    if os.path.isabs(name) or os.path.commonpath([base, path]) != base:
+        raise GraphDataError(
+            f"csv must name a file inside the scenario's directory {base}, got {name!r}"
+        )
+    return Path(path)
+
+
+def _add_csv_edges(graph: nx.Graph, path: Path) -> None:
+    """Read `source,target[,weight]` rows; a first row naming `source` is a header.
+
+    A header may name more columns (such as `time`): each becomes an edge
+    property; `#` lines and blank lines are skipped.
+    """
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")]
+    except OSError as err:
+        raise GraphDataError(f"cannot read csv {str(path)!r}: {err.strerror}") from err
+
+    names: Sequence[str] = _POSITIONAL
+    if rows and rows[0][0].strip() == "source":
+        names = [cell.strip() for cell in rows.pop(0)]
+    for number, row in enumerate(rows, 1):
+        if len(row) < 2 or len(row) > len(names):
+            raise GraphDataError(
+                f"{path.name} data row {number}: expected 2 to {len(names)} columns "
+                f"({', '.join(names)}), got {row!r}"
+            )
+        _add_edge(graph, dict(zip(names, row)), where=f"{path.name} data row {number}")
+
+
+def _add_edge(graph: nx.Graph, cells: Mapping[str, Any], where: str = "edge") -> None:
+    source, target = str(cells["source"]).strip(), str(cells["target"]).strip()
+    properties = {}
+    for name, value in _extra(cells):
+        try:
+            properties[name] = float(value)
+        except ValueError as err:
+            raise GraphDataError(
+                f"{where}: {name} must be a number, got {value!r}"
+            ) from err
+    graph.add_edge(source, target, **properties)
+
+
+def _extra(cells: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+    return (
+        (k, v) for k, v in cells.items() if k not in ("source", "target") and v != ""
+    )

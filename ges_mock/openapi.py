@@ -18,6 +18,7 @@ from aiohttp import web
 
 from . import __version__
 from .handlers import routes
+from .job_handlers import job_routes
 from .resources import load_schema
 from .responses import json_response
 
@@ -57,7 +58,7 @@ async def serve_openapi(request: web.Request) -> web.Response:
 def _document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     used: set[str] = {ERROR, GATEWAY_ERROR}
-    for route in routes:
+    for route in [*routes, *job_routes]:
         if not isinstance(route, web.RouteDef):
             continue
         name = route.handler.__name__.replace("_", "-")

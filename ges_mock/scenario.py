@@ -11,9 +11,11 @@ import yaml
 from jsonschema.exceptions import ValidationError
 
 from .errors import ScenarioError
-from .graphs import build_graph
+from .algorithms import canonical_name, layout_of, parameter_problem
+from .graphs import GraphDataError, build_graph
 from .jobs import JobState, Progression
 from .resources import bundled_scenario
+from .results import AlgorithmResult
 from .rule_loader import build_rules
 from .rules import Rule
 from .validation import explain_error, field_path, validator_for
@@ -82,6 +84,7 @@ class JobSpec:
     parameters: dict[str, Any]
     status: JobState
     error: tuple[str, str] | None = None
+    result: AlgorithmResult | None = None
 
 
 @dataclass
@@ -156,7 +159,7 @@ def load_scenario_text(
         seed=int(data.get("seed", 0)),
         auth=_build_auth(data.get("auth", {})),
         behaviour=_build_behaviour(data.get("behaviour", {})),
-        graphs=_build_graphs(data.get("graphs", {}), source, document),
+        graphs=_build_graphs(data.get("graphs", {}), source, document, base_dir),
         rules=build_rules(data.get("rules", []), source, document),
     )
 
@@ -235,6 +238,7 @@ def _build_graphs(
     data: dict[str, Any],
     source: str,
     document: YamlDocument,
+    base_dir: Path | None = None,
 ) -> dict[str, GraphSpec]:
     graphs: dict[str, GraphSpec] = {}
     seen_jobs: dict[str, str] = {}
@@ -249,17 +253,52 @@ def _build_graphs(
                      f"a job of graph {seen_jobs[job['id']]!r}"]
                 )
             seen_jobs[job["id"]] = name
-            jobs.append(_build_job(job))
-        graphs[name] = GraphSpec(name=name, graph=build_graph(spec["data"]), jobs=jobs)
+            try:
+                jobs.append(_build_job(job))
+            except _JobProblem as problem:
+                line = document.line_of([*where, problem.field])
+                raise ScenarioError(
+                    [f"{source}:{line}: {_dotted(where)}.{problem}"]
+                ) from problem
+
+        try:
+            graph = build_graph(spec["data"], base_dir)
+        except GraphDataError as err:
+            line = document.line_of(["graphs", name, "data"])
+            raise ScenarioError([f"{source}:{line}: graphs.{name}.data: {err}"]) from err
+        graphs[name] = GraphSpec(name=name, graph=graph, jobs=jobs)
     return graphs
 
 
+class _JobProblem(ValueError):
+    """A declared job the mock cannot run: `field` names where."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
 def _build_job(data: dict[str, Any]) -> JobSpec:
+    algorithm = canonical_name(data["algorithm"])
+    if algorithm is None:
+        raise _JobProblem("algorithm", f"unknown algorithm {data['algorithm']!r}")
+    parameters = dict(data.get("parameters", {}))
+    problem = parameter_problem(algorithm, parameters)
+    if problem is not None:
+        raise _JobProblem("parameters", problem)
+
     error = data.get("error")
+    literal = data.get("result")
+    result = None
+    if literal is not None:
+        scalars = tuple(literal.get("scalars", {}).items())
+        rows = [tuple(row) for row in literal["rows"]]
+        result = layout_of(algorithm).result(scalars, rows)
     return JobSpec(
         id=data["id"],
-        algorithm=data["algorithm"],
-        parameters=dict(data.get("parameters", {})),
+        algorithm=algorithm,
+        parameters=parameters,
         status=JobState(data.get("status", "complete")),
         error=(error["errorCode"], error["errorMessage"]) if error else None,
+        result=result,
     )

@@ -51,6 +51,7 @@ class World:
                 job.state = job.outcome = spec.status
                 if spec.error is not None:
                     job.fail(*spec.error)
+                job.result = spec.result
                 self.jobs.add(job, pinned=True)
 
     def graph(self, name: str) -> GraphSpec | None:

@@ -178,20 +178,20 @@ def test_rules__method_and_path_template_match_an_undocumented_route(
         tmp_path,
         """
   - match:
-      method: DELETE
-      path: /ges/v1.0/{project_id}/graphs/{graph_name}/jobs/{job_id}
+      method: GET
+      path: /ges/v1.0/{project_id}/graphs/{graph_name}/jobs/{job_id}/result
       path_params: {job_id: louvain-demo}
     off_contract: true
     respond: {status: 200, body: {}}
 """,
     )
 
-    deleted = requests.delete(
-        server.api() + "/jobs/louvain-demo", headers=TOKEN, timeout=10
+    answered = requests.get(
+        server.api() + "/jobs/louvain-demo/result", headers=TOKEN, timeout=10
     )
-    other = requests.delete(server.api() + "/jobs/other", headers=TOKEN, timeout=10)
+    other = requests.get(server.api() + "/jobs/other/result", headers=TOKEN, timeout=10)
 
-    assert (deleted.status_code, deleted.json()) == (200, {})
+    assert (answered.status_code, answered.json()) == (200, {})
     assert other.status_code == 404
 
 

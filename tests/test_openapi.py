@@ -18,6 +18,7 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate
 
 from ges_mock.handlers import routes
+from ges_mock.job_handlers import job_routes
 from ges_mock.openapi import build_openapi
 from ges_mock.resources import load_schema
 
@@ -37,7 +38,9 @@ def test_openapi__has_an_operation_per_business_route() -> None:
     document = build_openapi()
 
     expected = {
-        (r.path, r.method.lower()) for r in routes if isinstance(r, web.RouteDef)
+        (r.path, r.method.lower())
+        for r in [*routes, *job_routes]
+        if isinstance(r, web.RouteDef)
     }
     found = {
         (path, method) for path, ops in document["paths"].items() for method in ops
