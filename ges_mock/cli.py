@@ -13,7 +13,9 @@ from pathlib import Path
 from .app import DEFAULT_BODY_LIMIT
 from .errors import GesMockError, ScenarioError
 from .scenario import load_scenario
-from .server import ServerConfig, start_server
+from .log import server_log
+from .protocol import DEFAULT_READ_TIMEOUT
+from .server import LOOPBACK_HOSTS, ServerConfig, start_server
 
 __all__ = ["main"]
 
@@ -48,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="scenario file, or the name of a bundled one (default: default)")
     serve.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT,
                        help="largest request body in bytes (default 1 MiB)")
+    serve.add_argument("--read-timeout", type=float, default=DEFAULT_READ_TIMEOUT,
+                       help="seconds a client may take to send a request's headers "
+                            "or body, or stay idle between requests (default 15)")
     serve.add_argument("--log-level", default="INFO",
                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     serve.set_defaults(run=_serve)
@@ -70,6 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         body_limit=args.body_limit,
+        read_timeout=args.read_timeout,
     )
     asyncio.run(_serve_until_signal(config))
     return 0
@@ -80,6 +86,11 @@ async def _serve_until_signal(config: ServerConfig) -> None:
     sources = ", ".join(s.source for s in config.scenarios)
     print(f"ges-mock serving {server.url} scenario={sources} obs-root={server.obs_root}",
           flush=True)
+    if config.host not in LOOPBACK_HOSTS:
+        server_log.warning(
+            "listening on %s, not only on this machine: anyone who can reach it "
+            "can write files under %s", config.host, server.obs_root,
+        )
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -9,13 +9,19 @@ from pathlib import Path
 from aiohttp import web
 
 from .app import DEFAULT_BODY_LIMIT, create_app
+from .protocol import DEFAULT_READ_TIMEOUT, JsonErrorsAppRunner
 from .registry import Registry
 from .scenario import Scenario
 from .world import World
 
-__all__ = ["RunningServer", "ServerConfig", "start_server"]
+__all__ = ["LOOPBACK_HOSTS", "RunningServer", "ServerConfig", "start_server"]
 
+# The request line carries no secret (tokens and keys travel in headers and
+# the body), so it is logged as sent; no request header is logged.
 ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs request_id=%{X-Request-Id}o'
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+# Seconds a stop waits for in-flight requests before cutting them off.
+SHUTDOWN_TIMEOUT = 20.0
 
 
 @dataclass
@@ -27,6 +33,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     body_limit: int = DEFAULT_BODY_LIMIT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
     access_log: bool = True
 
 
@@ -48,13 +55,21 @@ async def start_server(config: ServerConfig) -> RunningServer:
     """Start the mock on `config.host:config.port` (0 picks a free port)."""
     config.obs_root.mkdir(parents=True, exist_ok=True)
     registry = Registry([World(s, config.obs_root) for s in config.scenarios])
-    app = create_app(registry, body_limit=config.body_limit)
+    app = create_app(
+        registry,
+        body_limit=config.body_limit,
+        read_timeout=config.read_timeout,
+    )
 
-    runner = web.AppRunner(
+    runner = JsonErrorsAppRunner(
         app,
         access_log=logging.getLogger("ges_mock.access") if config.access_log else None,
         access_log_format=ACCESS_LOG_FORMAT,
         handle_signals=False,
+        keepalive_timeout=config.read_timeout,
+        # After an early answer, unread body bytes are drained this long at most.
+        lingering_time=config.read_timeout,
+        shutdown_timeout=SHUTDOWN_TIMEOUT,
     )
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port)
