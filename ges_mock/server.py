@@ -50,6 +50,11 @@ class RunningServer:
         """Stop accepting, finish in-flight requests and export writes, close."""
         await self.runner.cleanup()
 
+        # A request still in flight when the shutdown hooks ran may have
+        # started a write since: let it land too.
+        for world in self.registry:
+            await world.finish_writes()
+
 
 async def start_server(config: ServerConfig) -> RunningServer:
     """Start the mock on `config.host:config.port` (0 picks a free port)."""
