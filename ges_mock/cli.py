@@ -15,7 +15,7 @@ from .errors import GesMockError, ScenarioError
 from .scenario import load_scenario
 from .log import server_log
 from .protocol import DEFAULT_READ_TIMEOUT
-from .server import LOOPBACK_HOSTS, ServerConfig, start_server
+from .server import ServerConfig, is_loopback, start_server
 
 __all__ = ["main"]
 
@@ -86,7 +86,7 @@ async def _serve_until_signal(config: ServerConfig) -> None:
     sources = ", ".join(s.source for s in config.scenarios)
     print(f"ges-mock serving {server.url} scenario={sources} obs-root={server.obs_root}",
           flush=True)
-    if config.host not in LOOPBACK_HOSTS:
+    if not is_loopback(config.host):
         server_log.warning(
             "listening on %s, not only on this machine: anyone who can reach it "
             "can write files under %s", config.host, server.obs_root,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +15,11 @@ from .registry import Registry
 from .scenario import Scenario
 from .world import World
 
-__all__ = ["LOOPBACK_HOSTS", "RunningServer", "ServerConfig", "start_server"]
+__all__ = ["RunningServer", "ServerConfig", "is_loopback", "start_server"]
 
 # The request line carries no secret (tokens and keys travel in headers and
 # the body), so it is logged as sent; no request header is logged.
 ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs request_id=%{X-Request-Id}o'
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 # Seconds a stop waits for in-flight requests before cutting them off.
 SHUTDOWN_TIMEOUT = 20.0
 
@@ -83,6 +83,16 @@ async def start_server(config: ServerConfig) -> RunningServer:
     host, port = runner.addresses[0][:2]
     url = f"http://{_url_host(host)}:{port}"
     return RunningServer(url=url, registry=registry, obs_root=config.obs_root, runner=runner)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _url_host(host: str) -> str:
