@@ -69,7 +69,9 @@ def _phase(name: str, coroutine: Any) -> bool:
     print(f"== {name}", flush=True)
     started = time.monotonic()
     held = bool(asyncio.run(coroutine))
-    print(f"   {name}: {'ok' if held else 'FAILED'} in {time.monotonic() - started:.1f} s")
+    print(
+        f"   {name}: {'ok' if held else 'FAILED'} in {time.monotonic() - started:.1f} s"
+    )
     return held
 
 
@@ -79,9 +81,23 @@ class Server:
     def __init__(self, root: Path) -> None:
         self.log = open(root.parent / f"{root.name}.log", "w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ges_mock", "serve", "--host", HOST, "--port", "0",
-             "--obs-root", str(root), "--log-level", "WARNING"],
-            stdout=subprocess.PIPE, stderr=self.log, text=True,
+            [
+                sys.executable,
+                "-m",
+                "ges_mock",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                "0",
+                "--obs-root",
+                str(root),
+                "--log-level",
+                "WARNING",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
         )
         assert self.process.stdout is not None
         match = _URL.search(self.process.stdout.readline())
@@ -110,12 +126,19 @@ class Server:
 
 
 def _body(path: str, name: str) -> dict[str, Any]:
-    return {"exportPath": path, "fileName": name,
-            "obsParameters": {"accessKey": "ak", "secretKey": "sk"}}
+    return {
+        "exportPath": path,
+        "fileName": name,
+        "obsParameters": {"accessKey": "ak", "secretKey": "sk"},
+    }
 
 
-async def _export(session: aiohttp.ClientSession, url: str, path: str, name: str) -> str:
-    async with session.post(url + EXPORT, json=_body(path, name), headers=TOKEN) as answer:
+async def _export(
+    session: aiohttp.ClientSession, url: str, path: str, name: str
+) -> str:
+    async with session.post(
+        url + EXPORT, json=_body(path, name), headers=TOKEN
+    ) as answer:
         answer.raise_for_status()
         return str((await answer.json())["jobId"])
 
@@ -144,7 +167,9 @@ async def _load_phase(root: Path, args: argparse.Namespace) -> bool:
         started = time.monotonic()
         connector = aiohttp.TCPConnector(limit=args.connections)
         async with aiohttp.ClientSession(connector=connector) as session:
-            states = await asyncio.gather(*(one(session, n) for n in range(args.requests)))
+            states = await asyncio.gather(
+                *(one(session, n) for n in range(args.requests))
+            )
         took = time.monotonic() - started
     finally:
         code, _ = server.stop()
@@ -153,15 +178,29 @@ async def _load_phase(root: Path, args: argparse.Namespace) -> bool:
     contents = {path.read_bytes() for path in files}
     leftovers = [p for p in root.rglob("*.tmp")]
     quantiles = statistics.quantiles(latencies, n=100)
-    print(f"   {args.requests} exports + polls on {args.connections} connections "
-          f"in {took:.2f} s ({args.requests / took:.0f} exports/s)")
-    print(f"   export latency p50 {quantiles[49] * 1000:.1f} ms, "
-          f"p99 {quantiles[98] * 1000:.1f} ms")
-    print(f"   complete {states.count('complete')}, other {len(states) - states.count('complete')}; "
-          f"files {len(files)}, distinct contents {len(contents)}, temporaries {len(leftovers)}")
-    names = {"shared" if n % 10 == 0 else f"f{n % 90:02d}" for n in range(args.requests)}
-    return (states.count("complete") == args.requests and len(files) == len(names)
-            and len(contents) == 1 and not leftovers and code == 0)
+    print(
+        f"   {args.requests} exports + polls on {args.connections} connections "
+        f"in {took:.2f} s ({args.requests / took:.0f} exports/s)"
+    )
+    print(
+        f"   export latency p50 {quantiles[49] * 1000:.1f} ms, "
+        f"p99 {quantiles[98] * 1000:.1f} ms"
+    )
+    print(
+        f"   complete {states.count('complete')} of {len(states)}; "
+        f"files {len(files)}, distinct contents {len(contents)}, "
+        f"temporaries {len(leftovers)}"
+    )
+    names = {
+        "shared" if n % 10 == 0 else f"f{n % 90:02d}" for n in range(args.requests)
+    }
+    return (
+        states.count("complete") == args.requests
+        and len(files) == len(names)
+        and len(contents) == 1
+        and not leftovers
+        and code == 0
+    )
 
 
 async def _memory_phase(root: Path, args: argparse.Namespace, deadline: float) -> bool:
@@ -200,9 +239,11 @@ async def _memory_phase(root: Path, args: argparse.Namespace, deadline: float) -
     warm = next((rss for count, rss in samples if count >= total // 5), samples[0][1])
     growth = (samples[-1][1] - warm) / 1024
     peak = max(rss for _, rss in samples) / 1024
-    print(f"   requests sent {sent}; peak RSS {peak:.1f} MiB; "
-          f"growth after the first fifth {growth:.1f} MiB")
-    return sent == total and peak < 256 and code == 0
+    print(
+        f"   requests sent {sent}; peak RSS {peak:.1f} MiB; "
+        f"growth after the first fifth {growth:.1f} MiB"
+    )
+    return sent == total and peak < 128 and code == 0
 
 
 async def _sigterm_phase(root: Path, args: argparse.Namespace) -> bool:
@@ -235,12 +276,24 @@ async def _sigterm_phase(root: Path, args: argparse.Namespace) -> bool:
     again = Server(root)
     again_code, _ = again.stop()
     kept = sorted(path.name for path in (root / "term").iterdir())
-    print(f"   SIGTERM after {args.requests // 4} answers: exit {code} in {took:.2f} s; "
-          f"restart exit {again_code}")
-    print(f"   accepted {len(accepted)}, files {len(on_disk)}, distinct contents "
-          f"{len(contents)}, temporaries {len(leftovers)}; after restart {len(kept)} files")
-    return (code == 0 and took < 25 and accepted == on_disk and len(contents) == 1
-            and not leftovers and kept == on_disk and again_code == 0)
+    print(
+        f"   SIGTERM after {args.requests // 4} answers: exit {code} in {took:.2f} s; "
+        f"restart exit {again_code}"
+    )
+    print(
+        f"   accepted {len(accepted)}, files {len(on_disk)}, distinct contents "
+        f"{len(contents)}, temporaries {len(leftovers)}; "
+        f"after restart {len(kept)} files"
+    )
+    return (
+        code == 0
+        and took < 25
+        and accepted == on_disk
+        and len(contents) == 1
+        and not leftovers
+        and kept == on_disk
+        and again_code == 0
+    )
 
 
 if __name__ == "__main__":

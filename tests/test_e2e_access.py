@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import requests
-
 from mockproc import MockProcess
 
 EXPORT = "/jobs/{job}/action?action_id=export-result"
@@ -48,17 +47,28 @@ def test_secrets_never_reach_the_log(mock_process: Callable[..., MockProcess]) -
     ]
 
     answers = [
-        requests.post(server.api() + EXPORT.format(job=job), json=body,
-                      headers=headers, timeout=10)
+        requests.post(
+            server.api() + EXPORT.format(job=job),
+            json=body,
+            headers=headers,
+            timeout=10,
+        )
         for job in ("louvain-demo", "no-such-job")
         for body in bodies
     ]
-    answers.append(requests.post(server.api() + EXPORT.format(job="louvain-demo"),
-                                 data=b'{"obsParameters": "' + SECRET_KEY.encode(),
-                                 headers={**headers, "Content-Type": "application/json"},
-                                 timeout=10))
-    answers.append(requests.get(server.api() + "/jobs/louvain-demo/status",
-                                headers=headers, timeout=10))
+    answers.append(
+        requests.post(
+            server.api() + EXPORT.format(job="louvain-demo"),
+            data=b'{"obsParameters": "' + SECRET_KEY.encode(),
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=10,
+        )
+    )
+    answers.append(
+        requests.get(
+            server.api() + "/jobs/louvain-demo/status", headers=headers, timeout=10
+        )
+    )
     last_id = answers[-1].headers["X-Request-Id"]
     server.log_lines_with(last_id)
     server.stop()

@@ -15,7 +15,6 @@ from typing import Any
 import aiohttp
 import pytest
 import requests
-
 from conftest import TOKEN
 from mockproc import MockProcess, start_mock_process
 
@@ -114,7 +113,8 @@ def test_file_in_place_of_folder__export_fails_cleanly(
     assert failed == {
         "status": "failed",
         "data": {"outputs": {}},
-        "errorMessage": "export failed, cannot write bucket/dir/out.csv: Not a directory",
+        "errorMessage": "export failed, cannot write bucket/dir/out.csv: "
+        "Not a directory",
         "errorCode": "GES.8011",
     }
     assert fine["status"] == "complete"
@@ -191,8 +191,9 @@ def test_sigterm__finishes_writes_exits_0_and_restart_keeps_files(
 
     again = start_mock_process(root)
     try:
-        answer = requests.get(again.api() + STATUS.format(job="louvain-demo"),
-                              headers=TOKEN, timeout=10)
+        answer = requests.get(
+            again.api() + STATUS.format(job="louvain-demo"), headers=TOKEN, timeout=10
+        )
     finally:
         again.stop()
     assert answer.status_code == 200

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-
 from mockproc import MockProcess
 
 REQUESTS = 1000
@@ -36,7 +35,9 @@ async def _export_and_wait(
         status = answer.status
     job_id = started["jobId"]
     for _ in range(10):
-        async with session.get(f"{api}/jobs/{job_id}/status", headers=HEADERS) as answer:
+        async with session.get(
+            f"{api}/jobs/{job_id}/status", headers=HEADERS
+        ) as answer:
             seen = await answer.json()
         if seen["status"] in ("complete", "failed"):
             return status, seen

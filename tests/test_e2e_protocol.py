@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from mockproc import MockProcess
 
 EXPORT = "/ges/v1.0/p1/graphs/movie/jobs/louvain-demo/action?action_id=export-result"
@@ -37,7 +36,8 @@ class Answer:
 
 def _send(server: MockProcess, data: bytes, timeout: float = 10.0) -> bytes:
     parts = urlsplit(server.url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+    address = (parts.hostname, parts.port)
+    with socket.create_connection(address, timeout=timeout) as sock:
         sock.sendall(data)
         received = b""
         while chunk := sock.recv(65536):
@@ -83,7 +83,8 @@ def _error(message: str) -> dict[str, str]:
         (b'{"a":NaN}', "request body is not valid JSON: NaN is not a JSON number"),
         (b'{"a":' + b"[" * 33 + b"]" * 33 + b"}",
          "request body is nested deeper than 32 levels"),
-        (b"[" * 100_000 + b"]" * 100_000, "request body is nested deeper than 32 levels"),
+        (b"[" * 100_000 + b"]" * 100_000,
+         "request body is nested deeper than 32 levels"),
         (b" \r\n\t", "request body is empty; expected a JSON object"),
         (b'{"a":1} x', "request body is not valid JSON: Extra data at line 1 column 9"),
         (b"null", "request body must be an object, got null"),
@@ -211,7 +212,9 @@ def test_head__status_has_headers_and_no_body(default_server: MockProcess) -> No
     assert answer.body == b""
 
 
-def test_head__on_post_only_path_is_405_without_body(default_server: MockProcess) -> None:
+def test_head__on_post_only_path_is_405_without_body(
+    default_server: MockProcess,
+) -> None:
     answer = _request(default_server, "HEAD", EXPORT)
 
     assert (answer.status, answer.headers["allow"], answer.body) == (405, "POST", b"")
