@@ -10,6 +10,7 @@ from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .job_handlers import job_routes
 from .middleware import errors_as_json
 from .openapi import OPENAPI_PATH, serve_openapi
+from .protocol import DEFAULT_READ_TIMEOUT, READ_TIMEOUT
 from .registry import Registry
 from .rule_middleware import apply_rules
 from .watcher import reload_scenarios
@@ -24,6 +25,7 @@ def create_app(
     *,
     body_limit: int = DEFAULT_BODY_LIMIT,
     journal_size: int = DEFAULT_JOURNAL_SIZE,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
 ) -> web.Application:
     """Build the mock's application around running scenarios.
 
@@ -43,6 +45,7 @@ def create_app(
     app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
     app[JOURNAL] = Journal(journal_size)
+    app[READ_TIMEOUT] = read_timeout
     app.add_routes(routes)
     app.router.add_get(OPENAPI_PATH, serve_openapi)
     add_admin_routes(app)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import math
 from typing import Any
 
 from aiohttp import web
 
 from .contract import bad_parameter
+from .protocol import read_body
 
 __all__ = ["read_json_body"]
 
 ACCEPTED_TYPE = "application/json"
+# Deeper bodies are refused before any schema walks them.
+MAX_DEPTH = 32
+# Longer integers are refused, as no field of the contract needs one.
+MAX_DIGITS = 64
 
 
 async def read_json_body(request: web.Request) -> Any:
@@ -24,7 +31,10 @@ async def read_json_body(request: web.Request) -> Any:
     if charset is not None and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
         raise bad_parameter(f"charset must be utf-8, got {charset!r}")
 
-    raw = await request.read()
+    raw = await read_body(request)
+    if raw.startswith(codecs.BOM_UTF8):
+        raise bad_parameter("request body starts with a UTF-8 byte-order mark; "
+                            "expected JSON without one")
     if not raw.strip():
         raise bad_parameter("request body is empty; expected a JSON object")
     try:
@@ -35,12 +45,14 @@ async def read_json_body(request: web.Request) -> Any:
 
 
 def parse_json(text: str) -> Any:
-    """Parse JSON strictly: no duplicate keys, no NaN, no byte-order mark."""
+    """Parse JSON strictly: no duplicate keys, NaN, infinity, huge or deep values."""
     try:
-        return json.loads(
+        value = json.loads(
             text,
             object_pairs_hook=_reject_duplicates,
             parse_constant=_reject_constant,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
         )
     except json.JSONDecodeError as err:
         raise bad_parameter(
@@ -48,9 +60,14 @@ def parse_json(text: str) -> Any:
             f"column {err.colno}"
         ) from err
     except RecursionError as err:
-        raise bad_parameter("request body is nested too deeply") from err
+        message = f"request body is nested deeper than {MAX_DEPTH} levels"
+        raise bad_parameter(message) from err
     except ValueError as err:
         raise bad_parameter(f"request body is not valid JSON: {err}") from err
+
+    if _depth(value) > MAX_DEPTH:
+        raise bad_parameter(f"request body is nested deeper than {MAX_DEPTH} levels")
+    return value
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -64,3 +81,31 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a number of {digits} digits is longer than {MAX_DIGITS}")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text[:20]!r} is too large for a double")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed value, counted without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest

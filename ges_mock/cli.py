@@ -20,8 +20,10 @@ from .journal import DEFAULT_JOURNAL_SIZE
 from .logformat import LOG_FORMATS, make_formatter
 from .openapi import build_openapi
 from .scenario import load_scenario
+from .log import server_log
+from .protocol import DEFAULT_READ_TIMEOUT
 from .scenario_set import expand_references, load_scenarios
-from .server import ServerConfig, start_server
+from .server import ServerConfig, is_loopback, start_server
 
 __all__ = ["main"]
 
@@ -76,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--body-limit", type=int,
                        default=env_default("BODY_LIMIT", DEFAULT_BODY_LIMIT, int),
                        help="largest request body in bytes (default 1 MiB)")
+    serve.add_argument("--read-timeout", type=float, default=DEFAULT_READ_TIMEOUT,
+                       help="seconds a client may take to send a request's headers "
+                            "or body, or stay idle between requests (default 15)")
     serve.add_argument("--journal-size", type=int,
                        default=env_default("JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE, int),
                        help="requests the journal keeps, oldest dropped first "
@@ -131,6 +136,7 @@ def _serve(args: argparse.Namespace) -> int:
         shared_obs_root=args.shared_obs_root,
         watch=args.watch,
         watch_interval=args.watch_interval,
+        read_timeout=args.read_timeout,
     )
     asyncio.run(_serve_until_signal(config))
     return 0
@@ -142,6 +148,11 @@ async def _serve_until_signal(config: ServerConfig) -> None:
     obs = f" obs={server.obs_url}" if server.obs_url else ""
     print(f"ges-mock serving {server.url} scenario={sources} "
           f"obs-root={server.obs_root}{obs}", flush=True)
+    if not is_loopback(config.host):
+        server_log.warning(
+            "listening on %s, not only on this machine: anyone who can reach it "
+            "can write files under %s", config.host, server.obs_root,
+        )
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

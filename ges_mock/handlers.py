@@ -12,6 +12,7 @@ from .contract import bad_parameter, graph_not_found, job_not_found
 from .exports import poll_job, start_export
 from .job_view import describe_job
 from .jobs import Job
+from .protocol import expect_within_limit
 from .registry import Registry, project_of
 from .responses import json_response
 from .validation import first_problem
@@ -31,11 +32,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 routes = web.RouteTableDef()
 
 
-@routes.post(BASE + "/jobs/{job_id}/action")
+@routes.post(BASE + "/jobs/{job_id}/action", expect_handler=expect_within_limit)
 async def export_result(request: web.Request) -> web.Response:
     """POST .../jobs/{job_id}/action?action_id=export-result."""
     world = _authorised_world(request)
-    action = request.query.get("action_id")
+    actions = request.query.getall("action_id", [])
+    if len(actions) > 1:
+        raise bad_parameter(f"action_id must be given once, got {actions!r}")
+    action = actions[0] if actions else None
     if action != EXPORT_ACTION:
         got = "none" if action is None else repr(action)
         raise bad_parameter(f"action_id must be '{EXPORT_ACTION}', got {got}")

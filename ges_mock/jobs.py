@@ -148,8 +148,8 @@ class JobIdGenerator:
 class JobStore:
     """The jobs of one scenario, oldest first, keeping at most `capacity`.
 
-    When full, the oldest finished job is forgotten to make room; jobs
-    declared in the scenario are never forgotten.
+    When full, the oldest job is forgotten to make room, finished or not;
+    jobs declared in the scenario and jobs still writing a file never are.
     """
 
     def __init__(self, capacity: int = 10_000) -> None:
@@ -177,10 +177,17 @@ class JobStore:
         return len(self._jobs)
 
     def _evict(self) -> None:
-        if len(self._jobs) <= self.capacity:
+        excess = len(self._jobs) - self.capacity
+        if excess <= 0:
             return
-        for job_id, job in list(self._jobs.items()):
-            if len(self._jobs) <= self.capacity:
-                return
-            if job_id not in self._pinned and job.state.is_final:
-                del self._jobs[job_id]
+
+        # Oldest first, whatever their state: a job nobody polls any more
+        # must not hold memory forever. A file still being written stays.
+        doomed: list[str] = []
+        for job_id, job in self._jobs.items():
+            if len(doomed) == excess:
+                break
+            if job_id not in self._pinned and job.is_written:
+                doomed.append(job_id)
+        for job_id in doomed:
+            del self._jobs[job_id]

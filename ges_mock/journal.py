@@ -13,7 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .errors import GesMockError
+from .errors import ContractError, GesMockError
+from .protocol import read_body
 
 __all__ = [
     "ADMIN_PREFIX",
@@ -227,8 +228,8 @@ async def _request_body(request: web.Request) -> Any:
     if not request.body_exists:
         return None
     try:
-        raw = await request.read()
-    except (web.HTTPException, ConnectionError, RuntimeError):
+        raw = await read_body(request)
+    except (ContractError, web.HTTPException, ConnectionError, RuntimeError):
         return None
     return mask_body(raw)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +25,10 @@ __all__ = [
 # Letters, digits and these marks are what OBS accepts in object names,
 # plus the CJK block U+4E00-U+9FA5; everything else is refused.
 _ALLOWED_MARKS = frozenset("!-_.*'()")
-# mkstemp makes files private (0600); exported files get the usual mode.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
+# Exported files get the usual mode, 0666 less the umask, as open() gives.
+_FILE_MODE = 0o666
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _CSV_SUFFIX = ".csv"
 
 
@@ -85,26 +87,68 @@ def write_atomically(target: ExportTarget, write: Callable[[TextIO], None]) -> i
 
     Returns the size in bytes. On any failure the temporary file is removed
     and the previous version of the target, if any, stays as it was.
-    """
-    directory = target.path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    # A symlink planted inside the root could point the directory elsewhere.
-    _ensure_inside(target.root, directory)
 
-    fd, temp_name = tempfile.mkstemp(
-        dir=directory, prefix=f".{target.path.name}.", suffix=".tmp"
-    )
+    Every folder is opened relative to the one before it, without following
+    symlinks, and the file is created and renamed inside the folder held
+    open; so a symlink planted or swapped in after the request was checked
+    makes the write fail with ELOOP instead of leading outside the root.
+    """
+    *folders, name = target.key.split("/")
+    folder_fd = _open_folders(target.root, folders)
     try:
-        os.fchmod(fd, _FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            write(handle)
-        size = os.path.getsize(temp_name)
-        os.replace(temp_name, target.path)
-    except BaseException:
-        _remove_quietly(temp_name)
-        raise
+        size = _write_in(folder_fd, name, write)
+    finally:
+        os.close(folder_fd)
 
     obs_log.info("wrote %s (%d bytes)", target.key, size)
+    return size
+
+
+def _open_folders(root: Path, folders: list[str]) -> int:
+    """Open (making as needed) each folder below `root`; return the last one's fd."""
+    fd = os.open(root, _FOLDER_FLAGS)
+    for depth, folder in enumerate(folders):
+        try:
+            child = _open_folder(fd, folder, "/".join(folders[: depth + 1]))
+        finally:
+            os.close(fd)
+        fd = child
+    return fd
+
+
+def _open_folder(parent_fd: int, folder: str, key: str) -> int:
+    """Open `folder` inside the open `parent_fd`, making it if missing, never a link."""
+    try:
+        os.mkdir(folder, dir_fd=parent_fd)
+    except FileExistsError:
+        pass
+    try:
+        return os.open(folder, _FOLDER_FLAGS | os.O_NOFOLLOW, dir_fd=parent_fd)
+    except OSError as err:
+        info = os.stat(folder, dir_fd=parent_fd, follow_symlinks=False)
+        if stat.S_ISLNK(info.st_mode):
+            raise OSError(
+                errno.ELOOP, f"{key!r} is a symlink, which exports never follow"
+            ) from err
+        raise
+
+
+def _write_in(folder_fd: int, name: str, write: Callable[[TextIO], None]) -> int:
+    """Write `name` inside the open folder through a temporary file; return its size."""
+    temp_name = f".{name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(temp_name, _TEMP_FLAGS, _FILE_MODE, dir_fd=folder_fd)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            write(handle)
+            handle.flush()
+            # A finished export survives a crash or power cut, not only a restart.
+            os.fsync(handle.fileno())
+            size = os.fstat(handle.fileno()).st_size
+        # rename replaces a symlink at `name` itself, never its target.
+        os.replace(temp_name, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    except BaseException:
+        _remove_quietly(temp_name, folder_fd)
+        raise
     return size
 
 
@@ -136,8 +180,8 @@ def _ensure_inside(root: Path, path: Path) -> None:
         )
 
 
-def _remove_quietly(name: str) -> None:
+def _remove_quietly(name: str, folder_fd: int) -> None:
     try:
-        os.unlink(name)
+        os.unlink(name, dir_fd=folder_fd)
     except FileNotFoundError:
         pass

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .errors import ContractError
 from .handlers import WORLD
+from .protocol import read_body
 from .journal import OFF_CONTRACT_KEY, RULE_KEY
 from .log import scenario_log
 from .middleware import REQUEST_ID_HEADER
@@ -86,7 +87,7 @@ async def _view_of(request: web.Request, rules: list[Rule]) -> RequestView:
     """What the rules see; the body is read only when a rule looks at it."""
     body = MISSING
     if any(rule.match.body for rule in rules) and request.body_exists:
-        body = _lenient_json(await request.read())
+        body = _lenient_json(await read_body(request))
     return RequestView(
         method=request.method,
         path=request.path,

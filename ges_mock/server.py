@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,14 +13,19 @@ from aiohttp import web
 from .app import DEFAULT_BODY_LIMIT, create_app
 from .journal import DEFAULT_JOURNAL_SIZE
 from .obs_http import create_obs_app
+from .protocol import DEFAULT_READ_TIMEOUT, JsonErrorsAppRunner
 from .registry import Registry
 from .scenario import Scenario
 from .watcher import WATCHER, ScenarioWatcher
 from .world import World
 
-__all__ = ["RunningServer", "ServerConfig", "start_server"]
+__all__ = ["RunningServer", "ServerConfig", "is_loopback", "start_server"]
 
+# The request line carries no secret (tokens and keys travel in headers and
+# the body), so it is logged as sent; no request header is logged.
 ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs request_id=%{X-Request-Id}o'
+# Seconds a stop waits for in-flight requests before cutting them off.
+SHUTDOWN_TIMEOUT = 20.0
 
 
 @dataclass
@@ -31,6 +37,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     body_limit: int = DEFAULT_BODY_LIMIT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
     access_log: bool = True
     journal_size: int = DEFAULT_JOURNAL_SIZE
     # The OBS read side on its own port (0 picks a free one); None serves none.
@@ -64,6 +71,11 @@ class RunningServer:
             await self.obs_runner.cleanup()
         await self.runner.cleanup()
 
+        # A request still in flight when the shutdown hooks ran may have
+        # started a write since: let it land too.
+        for world in self.registry:
+            await world.finish_writes()
+
 
 async def start_server(config: ServerConfig) -> RunningServer:
     """Start the mock on `config.host:config.port` (0 picks a free port)."""
@@ -73,10 +85,11 @@ async def start_server(config: ServerConfig) -> RunningServer:
         registry,
         body_limit=config.body_limit,
         journal_size=config.journal_size,
+        read_timeout=config.read_timeout,
     )
     if config.watch:
         app[WATCHER] = ScenarioWatcher(registry, config.watch_interval)
-    runner, url = await _serve(app, config, config.port)
+    runner, url = await _serve(app, config, config.port, JsonErrorsAppRunner)
 
     server = RunningServer(
         url=url, registry=registry, obs_root=config.obs_root, runner=runner
@@ -95,12 +108,17 @@ async def _serve(
     app: web.Application,
     config: ServerConfig,
     port: int,
+    runner_class: type[web.AppRunner] = web.AppRunner,
 ) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(
+    runner = runner_class(
         app,
         access_log=logging.getLogger("ges_mock.access") if config.access_log else None,
         access_log_format=ACCESS_LOG_FORMAT,
         handle_signals=False,
+        keepalive_timeout=config.read_timeout,
+        # After an early answer, unread body bytes are drained this long at most.
+        lingering_time=config.read_timeout,
+        shutdown_timeout=SHUTDOWN_TIMEOUT,
     )
     await runner.setup()
     site = web.TCPSite(runner, config.host, port)
@@ -127,6 +145,16 @@ def _obs_root_of(scenario: Scenario, config: ServerConfig) -> Path:
     root = config.obs_root / scenario.name
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _url_host(host: str) -> str:

@@ -77,3 +77,20 @@ def test_store__evicts_oldest_finished_but_never_pinned() -> None:
     assert store.find("g", "pinned") is pinned
     assert store.find("g", "a") is None
     assert store.find("g", "b") is not None
+
+
+def test_store__evicts_unpolled_jobs_but_not_one_being_written() -> None:
+    store = JobStore(capacity=2)
+    writing = _job(Progression(), "writing")
+    writing.is_written = False
+    store.add(writing)
+    for name in ("a", "b", "c"):
+        store.add(_job(Progression(), name))
+
+    assert [store.find("g", n) is not None for n in ("writing", "a", "b", "c")] == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    assert len(store) == 2

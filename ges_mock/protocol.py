@@ -1,0 +1,126 @@
+"""HTTP-level care: slow clients, Expect: 100-continue, malformed requests as JSON."""
+
+from __future__ import annotations
+
+import asyncio
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
+
+from .errors import ContractError, error_body
+from .responses import json_response
+
+__all__ = [
+    "DEFAULT_READ_TIMEOUT",
+    "READ_TIMEOUT",
+    "JsonErrorsAppRunner",
+    "expect_within_limit",
+    "read_body",
+]
+
+# Seconds a client may take to send a request's headers, or its body, or to
+# send the next request on a kept-alive connection; then the connection goes.
+DEFAULT_READ_TIMEOUT = 15.0
+READ_TIMEOUT = web.AppKey("read_timeout", float)
+_REQUEST_ID_HEADER = "X-Request-Id"
+_BODY_OUTCOME = "ges_mock.body"
+
+
+async def read_body(request: web.Request) -> bytes:
+    """Read the whole body, or answer 408 when the client is too slow to send it.
+
+    Every stage that wants the body (rules, handler, journal) reads it here:
+    the outcome is kept on the request, so a slow client is waited for once.
+    """
+    outcome = request.get(_BODY_OUTCOME)
+    if outcome is None:
+        timeout = request.app[READ_TIMEOUT]
+        try:
+            outcome = await asyncio.wait_for(request.read(), timeout)
+        except asyncio.TimeoutError:
+            message = f"request body did not arrive within {timeout:g} seconds"
+            outcome = ContractError(408, "GES.8000", message)
+        request[_BODY_OUTCOME] = outcome
+    if isinstance(outcome, ContractError):
+        raise outcome
+    return outcome
+
+
+async def expect_within_limit(request: web.Request) -> web.StreamResponse | None:
+    """Answer `Expect: 100-continue` with 413 at once when the body will not fit.
+
+    A body announced larger than the limit is refused before the client
+    sends it; otherwise the client is told to go on, as aiohttp does.
+    """
+    limit = request.app._client_max_size
+    expect = request.headers.get("Expect", "").lower()
+    if expect != "100-continue":
+        message = f"Expect must be 100-continue, got {request.headers['Expect']!r}"
+        return _early_answer(request, 417, message)
+    if request.content_length is not None and request.content_length > limit:
+        message = (
+            f"request body of {request.content_length} bytes is larger than the "
+            f"limit of {limit} bytes"
+        )
+        return _early_answer(request, 413, message)
+    if request.version >= (1, 1):
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    return None
+
+
+def _early_answer(request: web.Request, status: int, message: str) -> web.Response:
+    # The expect handler runs before the middlewares: give the id here.
+    response = json_response(error_body("GES.8000", message), status)
+    response.headers[_REQUEST_ID_HEADER] = request.get("request_id", "-")
+    response.force_close()
+    return response
+
+
+class _JsonErrorsRequestHandler(RequestHandler):
+    """aiohttp's connection handler, answering unparsable requests in JSON."""
+
+    def log_exception(self, *args: Any, **kwargs: Any) -> None:
+        # A request that does not parse is the client's fault, told in the answer.
+        kwargs.pop("exc_info", None)
+        self.logger.debug(*args, **kwargs)
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        plain = super().handle_error(request, status, exc, message)
+        # The first words name the fault; what follows echoes the client's bytes.
+        text = message or HTTPStatus(status).phrase
+        reason = text.splitlines()[0].split(": ")[0].rstrip(":")
+        code = "GES.8002" if status >= 500 else "GES.8000"
+        response = json_response(
+            error_body(code, f"malformed HTTP request: {reason}"),
+            plain.status,
+        )
+        response.force_close()
+        return response
+
+
+class _JsonErrorsServer(web.Server):
+    def __call__(self) -> RequestHandler:
+        return _JsonErrorsRequestHandler(self, loop=self._loop, **self._kwargs)
+
+
+class JsonErrorsAppRunner(web.AppRunner):
+    """An AppRunner whose connections answer even malformed HTTP with JSON.
+
+    aiohttp answers a request it cannot parse (bad request line, bad header,
+    line too long) before any middleware runs, in plain text; this runner
+    swaps in a connection handler that gives the GES error body instead.
+    """
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        server.__class__ = _JsonErrorsServer
+        return server
