@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .app import DEFAULT_BODY_LIMIT
 from .errors import GesMockError, ScenarioError
+from .loops import LOOP_CHOICES, run_on_loop
 from .scenario import load_scenario
 from .server import ServerConfig, start_server
 
@@ -50,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="largest request body in bytes (default 1 MiB)")
     serve.add_argument("--log-level", default="INFO",
                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    serve.add_argument("--loop", default="auto", choices=LOOP_CHOICES,
+                       help="event loop; auto uses uvloop when installed, as with "
+                            "the [fast] extra (default auto)")
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="validate scenario files")
@@ -71,7 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         body_limit=args.body_limit,
     )
-    asyncio.run(_serve_until_signal(config))
+    run_on_loop(_serve_until_signal(config), args.loop)
     return 0
 
 
