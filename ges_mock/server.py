@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from .access import AccessLine
 from .app import DEFAULT_BODY_LIMIT, create_app
 from .registry import Registry
 from .scenario import Scenario
@@ -15,7 +16,6 @@ from .world import World
 
 __all__ = ["RunningServer", "ServerConfig", "start_server"]
 
-ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs request_id=%{X-Request-Id}o'
 
 
 @dataclass
@@ -53,7 +53,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     runner = web.AppRunner(
         app,
         access_log=logging.getLogger("ges_mock.access") if config.access_log else None,
-        access_log_format=ACCESS_LOG_FORMAT,
+        access_log_class=AccessLine,
         handle_signals=False,
     )
     await runner.setup()

@@ -11,8 +11,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from .resources import load_schema
+from .schema_check import Check, compile_check
 
-__all__ = ["describe_error", "first_problem", "validator_for"]
+__all__ = ["describe_error", "fast_check_for", "first_problem", "validator_for"]
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -38,8 +39,21 @@ def validator_for(schema_name: str, strict: bool = False) -> Draft202012Validato
     return Draft202012Validator(schema)
 
 
+@lru_cache(maxsize=None)
+def fast_check_for(schema_name: str, strict: bool = False) -> Check | None:
+    """Return the compiled yes/no check of a schema, or None if it has none."""
+    return compile_check(validator_for(schema_name, strict).schema)
+
+
 def first_problem(schema_name: str, instance: Any, strict: bool = False) -> str | None:
-    """Return a message for the most relevant violation, or None if valid."""
+    """Return a message for the most relevant violation, or None if valid.
+
+    A valid body usually passes the compiled check alone; jsonschema decides
+    every body the check does not accept, and words every message.
+    """
+    check = fast_check_for(schema_name, strict)
+    if check is not None and check(instance):
+        return None
     errors = validator_for(schema_name, strict).iter_errors(instance)
     error = best_match(errors)
     return None if error is None else describe_error(error)
