@@ -54,7 +54,16 @@ def first_problem(schema_name: str, instance: Any, strict: bool = False) -> str 
     check = fast_check_for(schema_name, strict)
     if check is not None and check(instance):
         return None
-    errors = validator_for(schema_name, strict).iter_errors(instance)
+
+    # Clients under test send the same wrong body again and again; its
+    # message is worked out once, keyed by the body's exact JSON text.
+    text = json.dumps(instance, ensure_ascii=False, separators=(",", ":"))
+    return _problem_of_text(schema_name, strict, text)
+
+
+@lru_cache(maxsize=256)
+def _problem_of_text(schema_name: str, strict: bool, text: str) -> str | None:
+    errors = validator_for(schema_name, strict).iter_errors(json.loads(text))
     error = best_match(errors)
     return None if error is None else describe_error(error)
 
