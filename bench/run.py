@@ -402,26 +402,37 @@ def wrk(port: int, case: str, connections: int, seconds: float,
     raise RuntimeError(f"wrk printed no summary: {done.stdout[-400:]} {done.stderr[-400:]}")
 
 
-def measure_load(running: Running, options: Options, report: Report) -> None:
-    """Warm up, then one wrk run per case and connection count."""
-    name = running.server.name
+def measure_load(started: list[Running], options: Options, report: Report) -> None:
+    """One wrk run per case, connection count and server, the servers taking turns.
+
+    Taking turns within each (case, connections) step keeps the figures
+    that are compared close in time on a machine whose speed drifts.
+    """
     for case in CASES:
-        wrk(running.port, case, max(options.connections), options.warmup)
+        for running in started:
+            wrk(running.port, case, max(options.connections), options.warmup)
         for connections in options.connections:
-            summary = wrk(running.port, case, connections, options.duration)
-            seconds = summary["duration_us"] / 1e6
-            load = Load(
-                server=name, case=case, connections=connections,
-                requests=summary["requests"], rps=summary["requests"] / seconds,
-                p50_ms=summary["p50_us"] / 1000, p99_ms=summary["p99_us"] / 1000,
-                non_2xx=summary["non_2xx"],
-                socket_errors=sum(summary[k] for k in (
-                    "connect_errors", "read_errors", "write_errors", "timeouts")),
-            )
-            report.loads.append(load)
-            print(f"  {case:15} c={connections:<3} {load.rps:9.0f} req/s  "
-                  f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  "
-                  f"non-2xx {load.non_2xx}/{load.requests}", flush=True)
+            print(f"-- {case}, {connections} connections", flush=True)
+            for running in started:
+                load = one_load(running, case, connections, options.duration)
+                report.loads.append(load)
+                print(f"  {load.server:22} {load.rps:9.0f} req/s  "
+                      f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  "
+                      f"non-2xx {load.non_2xx}/{load.requests}", flush=True)
+
+
+def one_load(running: Running, case: str, connections: int, seconds: int) -> Load:
+    """One wrk run against one server."""
+    summary = wrk(running.port, case, connections, seconds)
+    elapsed = summary["duration_us"] / 1e6
+    return Load(
+        server=running.server.name, case=case, connections=connections,
+        requests=summary["requests"], rps=summary["requests"] / elapsed,
+        p50_ms=summary["p50_us"] / 1000, p99_ms=summary["p99_us"] / 1000,
+        non_2xx=summary["non_2xx"],
+        socket_errors=sum(summary[k] for k in (
+            "connect_errors", "read_errors", "write_errors", "timeouts")),
+    )
 
 
 def measure_memory(server: Server, options: Options, report: Report) -> None:
@@ -450,8 +461,8 @@ def measure_memory(server: Server, options: Options, report: Report) -> None:
         stop(running)
 
 
-def bench_server(server: Server, options: Options, report: Report) -> None:
-    """Start time, load runs, RSS after them, then the memory runs."""
+def start_checked(server: Server, report: Report) -> Running | None:
+    """Start a server, time its first 200, and check both answers."""
     print(f"== {server.name}", flush=True)
     footprint = report.footprints.setdefault(server.name, Footprint(server.name))
     try:
@@ -459,19 +470,36 @@ def bench_server(server: Server, options: Options, report: Report) -> None:
     except RuntimeError as err:
         report.problems.append(str(err))
         print(f"  skipped: {err}", flush=True)
-        return
+        return None
     footprint.start_ms = running.started_ms
     print(f"  first 200 after {running.started_ms:.0f} ms", flush=True)
-    try:
-        problem = check_answers(running)
-        if problem is not None:
-            report.problems.append(problem)
-            return
-        measure_load(running, options, report)
-        footprint.rss_after_runs_mb = rss_mb(running.process.pid)
-    finally:
+    problem = check_answers(running)
+    if problem is not None:
+        report.problems.append(problem)
         stop(running)
-    measure_memory(server, options, report)
+        return None
+    return running
+
+
+def bench_servers(found: list[Server], options: Options, report: Report) -> None:
+    """Start times, interleaved load runs, RSS after them, then the memory runs."""
+    started: list[Running] = []
+    try:
+        # Started one at a time, so each start is timed on a quiet machine.
+        for server in found:
+            running = start_checked(server, report)
+            if running is not None:
+                started.append(running)
+        measure_load(started, options, report)
+        for running in started:
+            footprint = report.footprints[running.server.name]
+            footprint.rss_after_runs_mb = rss_mb(running.process.pid)
+    finally:
+        for running in started:
+            stop(running)
+    for running in started:
+        print(f"== memory of {running.server.name}", flush=True)
+        measure_memory(running.server, options, report)
 
 
 # ---------------------------------------------------------------- export side
@@ -691,11 +719,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write its page."""
     options = parse_options(argv)
     report = Report()
+    # SIGTERM unwinds like Ctrl-C, so every started server is stopped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if not ensure_wrk(report):
         print("\n".join(report.problems), file=sys.stderr)
         return 2
-    for server in servers(options, report):
-        bench_server(server, options, report)
+    bench_servers(servers(options, report), options, report)
     if options.million_rows:
         measure_export_side(options, report)
     collect_versions(report)
