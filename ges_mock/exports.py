@@ -10,6 +10,7 @@ from .export_csv import write_result_csv
 from .jobs import Job, JobKind, JobState
 from .log import jobs_log
 from .obs import ExportTarget, resolve_export_target, write_atomically
+from .shared_writes import shared_write
 from .world import World
 
 __all__ = ["poll_job", "start_export"]
@@ -91,10 +92,14 @@ async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> N
         result = source.result
         if result is None:
             result = await asyncio.to_thread(world.result_of, source)
-        await asyncio.to_thread(
-            write_atomically,
-            target,
-            lambda handle: write_result_csv(handle, result, source.runtime),
+        await shared_write(
+            world,
+            source.id,
+            target.path,
+            lambda: write_atomically(
+                target,
+                lambda handle: write_result_csv(handle, result, source.runtime),
+            ),
         )
     except OSError as err:
         jobs_log.warning("export job %s could not write %s: %s", job.id, target.key, err)

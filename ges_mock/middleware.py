@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
+import itertools
+import random
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -16,12 +17,16 @@ __all__ = ["REQUEST_ID_HEADER", "errors_as_json"]
 
 REQUEST_ID_HEADER = "X-Request-Id"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Request ids: 32 hex digits, a random half per process and a counter half,
+# unique without the cost of a UUID per request.
+_ID_PREFIX = f"{random.SystemRandom().getrandbits(64):016x}"
+_id_counter = itertools.count(1)
 
 
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Give each request an id; turn every error into the documented JSON body."""
-    request_id = uuid.uuid4().hex
+    request_id = f"{_ID_PREFIX}{next(_id_counter):016x}"
     request["request_id"] = request_id
     try:
         response = await handler(request)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from .access import AccessLine
 from .app import DEFAULT_BODY_LIMIT, create_app
 from .journal import DEFAULT_JOURNAL_SIZE
 from .obs_http import create_obs_app
@@ -21,9 +22,6 @@ from .world import World
 
 __all__ = ["RunningServer", "ServerConfig", "is_loopback", "start_server"]
 
-# The request line carries no secret (tokens and keys travel in headers and
-# the body), so it is logged as sent; no request header is logged.
-ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs request_id=%{X-Request-Id}o'
 # Seconds a stop waits for in-flight requests before cutting them off.
 SHUTDOWN_TIMEOUT = 20.0
 
@@ -113,7 +111,7 @@ async def _serve(
     runner = runner_class(
         app,
         access_log=logging.getLogger("ges_mock.access") if config.access_log else None,
-        access_log_format=ACCESS_LOG_FORMAT,
+        access_log_class=AccessLine,
         handle_signals=False,
         keepalive_timeout=config.read_timeout,
         # After an early answer, unread body bytes are drained this long at most.

@@ -11,10 +11,12 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from .resources import load_schema
+from .schema_check import Check, compile_check
 
 __all__ = [
     "describe_error",
     "explain_error",
+    "fast_check_for",
     "field_path",
     "first_problem",
     "validator_for",
@@ -49,9 +51,31 @@ def validator_for(schema_name: str, strict: bool = False) -> Draft202012Validato
     return Draft202012Validator(schema)
 
 
+@lru_cache(maxsize=None)
+def fast_check_for(schema_name: str, strict: bool = False) -> Check | None:
+    """Return the compiled yes/no check of a schema, or None if it has none."""
+    return compile_check(validator_for(schema_name, strict).schema)
+
+
 def first_problem(schema_name: str, instance: Any, strict: bool = False) -> str | None:
-    """Return a message for the most relevant violation, or None if valid."""
-    errors = validator_for(schema_name, strict).iter_errors(instance)
+    """Return a message for the most relevant violation, or None if valid.
+
+    A valid body usually passes the compiled check alone; jsonschema decides
+    every body the check does not accept, and words every message.
+    """
+    check = fast_check_for(schema_name, strict)
+    if check is not None and check(instance):
+        return None
+
+    # Clients under test send the same wrong body again and again; its
+    # message is worked out once, keyed by the body's exact JSON text.
+    text = json.dumps(instance, ensure_ascii=False, separators=(",", ":"))
+    return _problem_of_text(schema_name, strict, text)
+
+
+@lru_cache(maxsize=256)
+def _problem_of_text(schema_name: str, strict: bool, text: str) -> str | None:
+    errors = validator_for(schema_name, strict).iter_errors(json.loads(text))
     error = best_match(errors)
     return None if error is None else describe_error(error)
 

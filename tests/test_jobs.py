@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import uuid
+
 from ges_mock.jobs import Job, JobIdGenerator, JobKind, JobState, JobStore, Progression
 
 
@@ -94,3 +97,26 @@ def test_store__evicts_unpolled_jobs_but_not_one_being_written() -> None:
         True,
     ]
     assert len(store) == 2
+
+
+def test_job_ids__are_the_text_of_version_4_uuids() -> None:
+    generator, bits = JobIdGenerator(11), random.Random(11)
+
+    ids = [generator.next_id() for _ in range(200)]
+
+    expected = [f"{uuid.UUID(int=bits.getrandbits(128), version=4)}{n:09d}"
+                for n in range(1, 201)]
+    assert ids == expected
+
+
+def test_store__evicts_landed_exports_nobody_polled_but_not_writing_ones() -> None:
+    store = JobStore(capacity=2)
+    writing = _job(Progression.done_after_polls(2), "writing")
+    writing.is_written = False
+    store.add(writing)
+    for name in ("a", "b", "c"):
+        store.add(_job(Progression.done_after_polls(2), name))
+
+    kept = [name for name in ("writing", "a", "b", "c") if store.find("g", name)]
+
+    assert kept == ["writing", "c"]
