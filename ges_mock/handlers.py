@@ -13,6 +13,7 @@ from .exports import poll_job, start_export
 from .job_view import describe_job
 from .jobs import Job
 from .protocol import expect_within_limit
+from .query import MAX_OFFSET, int_query
 from .registry import Registry, project_of
 from .responses import json_response
 from .validation import first_problem
@@ -59,8 +60,8 @@ async def export_result(request: web.Request) -> web.Response:
 async def job_status(request: web.Request) -> web.Response:
     """GET .../jobs/{job_id}/status?offset=&limit=."""
     world = _authorised_world(request)
-    offset = _int_query(request, "offset", 0, 0, None)
-    limit = _int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+    offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
+    limit = int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
 
     job = _find_job(world, request)
     await poll_job(world, job)
@@ -103,23 +104,3 @@ def _find_job(world: World, request: web.Request) -> Job:
 
 def _is_strict(world: World) -> bool:
     return world.scenario.behaviour.rejects_unknown_fields
-
-
-def _int_query(
-    request: web.Request,
-    name: str,
-    default: int,
-    low: int,
-    high: int | None,
-) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or value < low or (high is not None and value > high):
-        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        raise bad_parameter(f"{name} must be an integer {bounds}, got {raw!r}")
-    return value

@@ -15,6 +15,7 @@ from .contract import bad_parameter, contract_error
 from .errors import ContractError
 from .handlers import BASE, MAX_LIMIT, WORLD
 from .jobs import Job, JobState
+from .query import MAX_OFFSET, int_query
 from .responses import json_response
 from .validation import first_problem
 from .world import World
@@ -65,8 +66,8 @@ async def execute_algorithm(request: web.Request) -> web.Response:
 async def list_jobs(request: web.Request) -> web.Response:
     """GET .../jobs/status?offset=&limit=: the graph's jobs, oldest first."""
     world = _authorised_world(request, _graph_missing)
-    offset = _int_query(request, "offset", 0, 0, None)
-    limit = _int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
+    offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
+    limit = int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
 
     now = world.clock.now()
     project_id = request.match_info["project_id"]
@@ -150,20 +151,3 @@ def _authorised_world(request: web.Request, missing: Any) -> World:
     if world.graph(graph_name) is None:
         raise missing(graph_name)
     return world
-
-
-def _int_query(
-    request: web.Request,
-    name: str,
-    default: int,
-    low: int,
-    high: int | None,
-) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    value = int(raw) if raw.strip().lstrip("-").isdigit() else None
-    if value is None or value < low or (high is not None and value > high):
-        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        raise bad_parameter(f"{name} must be an integer {bounds}, got {raw!r}")
-    return value

@@ -7,7 +7,23 @@ from typing import Any
 
 import yaml
 
-__all__ = ["YamlDocument", "parse_yaml"]
+__all__ = ["MAX_EXPANDED_NODES", "YamlDocument", "YamlTooLarge", "parse_yaml"]
+
+# Aliases let a few lines of YAML stand for billions of values (a "billion
+# laughs" document); nothing past this many values once expanded is read.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+class YamlTooLarge(yaml.YAMLError):
+    """A document whose aliases expand past MAX_EXPANDED_NODES values."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__()
+        self.problem = (
+            f"the document expands to more than {MAX_EXPANDED_NODES} values "
+            "through its aliases"
+        )
+        self.problem_mark = mark
 
 
 class YamlDocument:
@@ -32,8 +48,29 @@ class YamlDocument:
 def parse_yaml(text: str) -> YamlDocument:
     """Parse one YAML document safely; yaml.YAMLError on bad syntax."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None and _expanded_size(root, {}) > MAX_EXPANDED_NODES:
+        raise YamlTooLarge(root.start_mark)
     data = yaml.safe_load(text)
     return YamlDocument(data, root)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Count the values `node` stands for with every alias expanded.
+
+    Aliased nodes are shared in the composed tree, so each is measured once.
+    """
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            size += _expanded_size(key, sizes) + _expanded_size(value, sizes)
+    # Past the bound the exact figure no longer matters; capping keeps it small.
+    sizes[id(node)] = min(size, MAX_EXPANDED_NODES + 1)
+    return sizes[id(node)]
 
 
 def _child(node: yaml.Node | None, part: Any) -> tuple[yaml.Node, int] | None:

@@ -178,8 +178,15 @@ def test_wrong_method_is_json_405(default_server: MockProcess) -> None:
     [
         ("?limit=0", "limit must be an integer from 1 to 100000, got '0'"),
         ("?limit=100001", "limit must be an integer from 1 to 100000, got '100001'"),
-        ("?offset=-1", "offset must be an integer of at least 0, got '-1'"),
-        ("?offset=x", "offset must be an integer of at least 0, got 'x'"),
+        ("?offset=-1", "offset must be an integer from 0 to 2147483647, got '-1'"),
+        ("?offset=x", "offset must be an integer from 0 to 2147483647, got 'x'"),
+        ("?limit=%EF%BC%92", "limit must be an integer from 1 to 100000, got '\uff12'"),
+        ("?limit=1_0", "limit must be an integer from 1 to 100000, got '1_0'"),
+        ("?limit=%2B2", "limit must be an integer from 1 to 100000, got '+2'"),
+        ("?limit=%202", "limit must be an integer from 1 to 100000, got ' 2'"),
+        ("?offset=99999999999999999999999",
+         "offset must be an integer from 0 to 2147483647, got '99999999999999999999999'"),
+        ("?offset=0&offset=1", "offset must be given once, got 2 values"),
     ],
 )
 def test_status__bad_paging_names_the_parameter(

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from ges_mock.cli import main
+from ges_mock.errors import ScenarioError
 from ges_mock.resources import bundled_scenario_names
+from ges_mock.scenario import load_scenario_file
 
 GOOD = "name: good\ngraphs:\n  movie:\n    data: {builtin: karate_club}\n"
 BAD = """\
@@ -136,3 +138,20 @@ def test_serve__refuses_two_scenarios_of_one_name(
         f"{tmp_path / 'b.yaml'}:1: name: 'good' is already the name of "
         f"{tmp_path / 'a.yaml'}\n"
     )
+
+
+def test_check__refuses_a_billion_laughs_document(tmp_path: Path) -> None:
+    lines = ["name: bomb", "_a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"_{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    lines.append("description: *i")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path)
+
+    assert caught.value.problems == [
+        f"{path}:1: not valid YAML: the document expands to more than 1000000 "
+        "values through its aliases"
+    ]
