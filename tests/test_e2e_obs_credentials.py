@@ -34,7 +34,9 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
     thread.stop()
 
 
-def export(server: RunningServer, access_key: str, secret_key: str) -> requests.Response:
+def export(
+    server: RunningServer, access_key: str, secret_key: str
+) -> requests.Response:
     """Ask for an export of louvain-demo with these OBS keys."""
     body = {
         "exportPath": "demo_movie/",
