@@ -27,6 +27,7 @@ def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
     the target would leave the OBS root; nothing is written then.
     """
     _check_exportable(world, source)
+    _check_obs_permission(world, body["obsParameters"])
     job_id = world.ids.next_id()
     target = resolve_export_target(
         world.obs_root,
@@ -84,6 +85,23 @@ def _check_exportable(world: World, source: Job) -> None:
     if source.state is not JobState.COMPLETE:
         word = world.status_word(source.state)
         raise export_failed(f"job [{source.id}] is not finished (status {word}), cannot export")
+
+
+def _check_obs_permission(world: World, obs_parameters: dict[str, Any]) -> None:
+    """With scenario OBS credentials, an export must carry exactly those."""
+    credentials = world.scenario.obs_credentials
+    if credentials is None:
+        return
+    if obs_parameters.get("accessKey") != credentials["accessKey"]:
+        raise export_failed(
+            "export failed, no OBS write permission: obsParameters.accessKey "
+            "is not the scenario's OBS access key"
+        )
+    if obs_parameters.get("secretKey") != credentials["secretKey"]:
+        raise export_failed(
+            "export failed, no OBS write permission: obsParameters.secretKey "
+            "does not match the access key"
+        )
 
 
 async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> None:

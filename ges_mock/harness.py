@@ -57,6 +57,30 @@ class _Calls:
         """Base URL of a graph's business-plane API."""
         return f"{self.url}/ges/v1.0/{project}/graphs/{graph}"
 
+    def obs_client(self, access_key: str = "any-ak", secret_key: str = "any-sk") -> Any:
+        """An `obs.ObsClient` (esdk-obs-python) pointed at the mock's OBS read side.
+
+        Pass the scenario's `obs.credentials` when it sets them; any keys
+        work otherwise.
+        """
+        if self.obs_url is None:
+            raise GesMockError(
+                "this ges-mock has no OBS read side (obs_url is None); "
+                "start it with an OBS port"
+            )
+        try:
+            import obs
+        except ImportError as err:
+            raise GesMockError(
+                "obs_client() needs the OBS SDK: pip install esdk-obs-python"
+            ) from err
+        return obs.ObsClient(
+            access_key_id=access_key,
+            secret_access_key=secret_key,
+            server=self.obs_url,
+            path_style=True,
+        )
+
     def _journal(self, filters: dict[str, Any]) -> _Call[list[dict[str, Any]]]:
         return _call("GET", "requests", _query(filters), pick=lambda p: p["requests"])
 

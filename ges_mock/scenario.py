@@ -108,6 +108,8 @@ class Scenario:
     graphs: dict[str, GraphSpec]
     rules: list[Rule] = field(default_factory=list)
     path: Path | None = None
+    # OBS access and secret key downloads and exports must use (None: any).
+    obs_credentials: dict[str, str] | None = None
 
 
 def load_scenario(reference: str | None) -> Scenario:
@@ -161,6 +163,7 @@ def load_scenario_text(
         behaviour=_build_behaviour(data.get("behaviour", {})),
         graphs=_build_graphs(data.get("graphs", {}), source, document, base_dir),
         rules=build_rules(data.get("rules", []), source, document),
+        obs_credentials=data.get("obs", {}).get("credentials"),
     )
 
 

@@ -40,6 +40,7 @@ class ServerConfig:
     journal_size: int = DEFAULT_JOURNAL_SIZE
     # The OBS read side on its own port (0 picks a free one); None serves none.
     obs_port: int | None = None
+    # None takes the default scenario's `obs.credentials`, if it sets any.
     obs_credentials: Mapping[str, str] | None = None
     # With several scenarios, each writes under <obs_root>/<name>/ unless shared.
     shared_obs_root: bool = False
@@ -132,7 +133,12 @@ async def _serve(
 
 async def _start_obs(config: ServerConfig, port: int) -> tuple[web.AppRunner, str]:
     """Serve the OBS root read-only, path-style, for the OBS SDK's downloads."""
-    app = create_obs_app(config.obs_root, config.obs_credentials)
+    # LIMITATION: the OBS read side takes its credentials once, at start, from
+    # the first scenario; a scenario loaded later does not change them.
+    credentials = config.obs_credentials
+    if credentials is None and config.scenarios:
+        credentials = config.scenarios[0].obs_credentials
+    app = create_obs_app(config.obs_root, credentials)
     return await _serve(app, config, port)
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
+
+from ges_mock.errors import GesMockError
+from ges_mock.harness import GesMock
 
 EXPORT_TEST = """
 import requests
@@ -215,3 +219,43 @@ def test_download(ges_mock):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=1)
+
+
+def test_plugin__obs_client_downloads_with_the_sdk(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(EXPORT_TEST + """
+import asyncio
+
+import pytest
+
+
+def test_download(ges_mock):
+    job_id = export(ges_mock).json()["jobId"]
+    for _ in range(2):
+        requests.get(f"{ges_mock.api()}/jobs/{job_id}/status", headers=TOKEN, timeout=10)
+    got = ges_mock.obs_client().getObject("b", "f.csv", loadStreamInMemory=True)
+    assert got.body.buffer == (ges_mock.obs_root / "b" / "f.csv").read_bytes()
+
+
+@pytest.mark.asyncio
+async def test_async_handle_has_obs_url(ges_mock_async):
+    # The SDK blocks: off the event loop the mock runs on.
+    client = ges_mock_async.obs_client()
+    missing = await asyncio.to_thread(client.getObject, "b", "no.csv")
+    assert (missing.status, missing.errorCode) == (404, "NoSuchBucket")
+""")
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=2)
+
+
+def test_obs_client__without_read_side_explains(tmp_path: Path) -> None:
+    handle = GesMock("http://127.0.0.1:1", tmp_path)
+
+    with pytest.raises(GesMockError) as raised:
+        handle.obs_client()
+
+    assert str(raised.value) == (
+        "this ges-mock has no OBS read side (obs_url is None); "
+        "start it with an OBS port"
+    )
