@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .admin import add_admin_routes
+from .admin_access import ADMIN_TOKEN, guard_admin
 from .handlers import REGISTRY, routes, select_scenario
 from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .job_handlers import job_routes
@@ -26,6 +27,8 @@ def create_app(
     body_limit: int = DEFAULT_BODY_LIMIT,
     journal_size: int = DEFAULT_JOURNAL_SIZE,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
+    admin_token: str | None = None,
+    admin_routes: bool = True,
 ) -> web.Application:
     """Build the mock's application around running scenarios.
 
@@ -33,7 +36,9 @@ def create_app(
     so it records the final answer), request id and JSON errors, reloading
     edited scenario files, scenario selection, the scenario's rules, then
     the handler (authentication, body validation, domain action).
-    /__admin/ and /openapi.json skip the journal, the scenario and its rules.
+    /__admin/ and /openapi.json skip the journal, the scenario and its rules;
+    /__admin/ needs `admin_token` when one is given, and is absent (404) when
+    `admin_routes` is false because another port serves it.
     """
     middlewares = [
         record_requests,
@@ -41,14 +46,18 @@ def create_app(
         reload_scenarios,
         select_scenario,
         apply_rules,
+        guard_admin,
     ]
     app = web.Application(middlewares=middlewares, client_max_size=body_limit)
     app[REGISTRY] = registry
     app[JOURNAL] = Journal(journal_size)
     app[READ_TIMEOUT] = read_timeout
+    if admin_token:
+        app[ADMIN_TOKEN] = admin_token
     app.add_routes(routes)
     app.router.add_get(OPENAPI_PATH, serve_openapi)
-    add_admin_routes(app)
+    if admin_routes:
+        add_admin_routes(app)
     app.add_routes(job_routes)
     app.on_shutdown.append(_finish_writes)
     return app

@@ -65,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--obs-port", type=int,
                        default=env_default("OBS_PORT", None, int),
                        help="also serve the OBS root, path-style, on this port")
+    serve.add_argument("--admin-token", default=env_default("ADMIN_TOKEN", None, str),
+                       help="require this token in X-Ges-Mock-Admin-Token for "
+                            "/__admin/ (health and ready stay open; env "
+                            "GES_MOCK_ADMIN_TOKEN)")
+    serve.add_argument("--admin-port", type=int,
+                       default=env_default("ADMIN_PORT", None, int),
+                       help="serve /__admin/ only on this port, not on --port")
     serve.add_argument("--scenario", action="append", default=None,
                        help="scenario file, directory of them, or bundled name; "
                             "repeatable, the first is the default (default: default; "
@@ -102,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ready = commands.add_parser("ready", help="exit 0 when a running mock is ready")
     ready.add_argument("--url", default=None,
-                       help="the mock's base URL (default http://127.0.0.1:$GES_MOCK_PORT)")
+                       help="the mock's admin base URL (default http://127.0.0.1:"
+                            "$GES_MOCK_ADMIN_PORT, else $GES_MOCK_PORT)")
     ready.set_defaults(run=_ready)
 
     check = commands.add_parser("check", help="validate scenario files")
@@ -142,6 +150,8 @@ def _serve(args: argparse.Namespace) -> int:
         watch=args.watch,
         watch_interval=args.watch_interval,
         read_timeout=args.read_timeout,
+        admin_token=args.admin_token,
+        admin_port=args.admin_port,
     )
     run_on_loop(_serve_until_signal(config), args.loop)
     return 0
@@ -155,8 +165,9 @@ async def _serve_until_signal(config: ServerConfig) -> None:
     gc.freeze()
     sources = ", ".join(s.source for s in config.scenarios)
     obs = f" obs={server.obs_url}" if server.obs_url else ""
+    admin = f" admin={server.admin_url}" if server.admin_url else ""
     print(f"ges-mock serving {server.url} scenario={sources} "
-          f"obs-root={server.obs_root}{obs}", flush=True)
+          f"obs-root={server.obs_root}{obs}{admin}", flush=True)
     if not is_loopback(config.host):
         server_log.warning(
             "listening on %s, not only on this machine: anyone who can reach it "
@@ -179,7 +190,8 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _ready(args: argparse.Namespace) -> int:
-    base = args.url or f"http://127.0.0.1:{env_default('PORT', 8080, int)}"
+    port = env_default("ADMIN_PORT", None, int) or env_default("PORT", 8080, int)
+    base = args.url or f"http://127.0.0.1:{port}"
     url = base.rstrip("/") + "/__admin/ready"
     try:
         with urllib.request.urlopen(url, timeout=READY_TIMEOUT) as answer:

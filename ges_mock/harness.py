@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from aiohttp import web
 
+from .admin_access import ADMIN_TOKEN_HEADER
 from .errors import GesMockError
 from .journal import ADMIN_PREFIX
 from .resources import bundled_scenario
@@ -48,10 +49,21 @@ class _Call(Generic[T]):
 class _Calls:
     """The admin calls behind every handle method, shared by both handles."""
 
-    def __init__(self, url: str, obs_root: Path, obs_url: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        obs_root: Path,
+        obs_url: str | None = None,
+        *,
+        admin_url: str | None = None,
+        admin_token: str | None = None,
+    ) -> None:
         self.url = url
         self.obs_root = obs_root
         self.obs_url = obs_url
+        # The admin routes' base URL when served on their own port, and their token.
+        self.admin_url = admin_url or url
+        self.admin_token = admin_token
 
     def api(self, project: str = "my-project", graph: str = "movie") -> str:
         """Base URL of a graph's business-plane API."""
@@ -187,11 +199,12 @@ class GesMock(_Calls):
         return self._run(self._files())
 
     def _run(self, call: _Call[T]) -> T:
-        url = self.url + ADMIN_PREFIX + call.path
+        url = self.admin_url + ADMIN_PREFIX + call.path
         if call.query:
             url += "?" + urllib.parse.urlencode(call.query)
+        headers = {ADMIN_TOKEN_HEADER: self.admin_token} if self.admin_token else {}
         request = urllib.request.Request(
-            url, data=call.body or None, method=call.method
+            url, data=call.body or None, headers=headers, method=call.method
         )
         try:
             with urllib.request.urlopen(request, timeout=ADMIN_TIMEOUT) as answer:

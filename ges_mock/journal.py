@@ -40,7 +40,9 @@ RULE_KEY = "ges_mock.rule"
 # True when that stage's answer may break the contract on purpose.
 OFF_CONTRACT_KEY = "ges_mock.off_contract"
 MASK = "***"
-MASKED_HEADERS = frozenset({"x-auth-token", "authorization"})
+MASKED_HEADERS = frozenset(
+    {"x-auth-token", "authorization", "x-ges-mock-admin-token"}
+)
 MASKED_BODY_FIELDS = ("accessKey", "secretKey")
 # LIMITATION: the journal keeps a body whole up to 64 KiB; a longer one is
 # cut there and kept as text, so verifying its fields finds nothing.

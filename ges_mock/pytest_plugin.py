@@ -72,7 +72,13 @@ def ges_mock_server(
     thread = ServerThread(_config(request.config, obs_root))
     server = thread.start()
     try:
-        yield GesMock(server.url, server.obs_root, server.obs_url)
+        yield GesMock(
+            server.url,
+            server.obs_root,
+            server.obs_url,
+            admin_url=server.admin_url,
+            admin_token=thread.config.admin_token,
+        )
     finally:
         thread.stop()
 
@@ -107,6 +113,8 @@ def _config(config: pytest.Config, obs_root: Path) -> ServerConfig:
         port=env_default("PORT", 0, int),
         access_log=False,
         obs_port=env_default("OBS_PORT", 0, int),
+        admin_token=env_default("ADMIN_TOKEN", None, str),
+        admin_port=env_default("ADMIN_PORT", None, int),
     )
 
 
@@ -134,7 +142,9 @@ if HAS_PYTEST_ASYNCIO:
         from .server import start_server
 
         server = await start_server(_config(request.config, tmp_path / "obs"))
-        handle = AsyncGesMock(server.app, server.url, server.obs_root, server.obs_url)
+        handle = AsyncGesMock(
+            server.admin_app, server.url, server.obs_root, server.obs_url
+        )
         try:
             marker = request.node.get_closest_marker(MARKER)
             if marker is not None:

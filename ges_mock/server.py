@@ -11,8 +11,9 @@ from pathlib import Path
 from aiohttp import web
 
 from .access import AccessLine
+from .admin_access import create_admin_app
 from .app import DEFAULT_BODY_LIMIT, create_app
-from .journal import DEFAULT_JOURNAL_SIZE
+from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL
 from .obs_http import create_obs_app
 from .protocol import DEFAULT_READ_TIMEOUT, JsonErrorsAppRunner
 from .registry import Registry
@@ -46,6 +47,10 @@ class ServerConfig:
     shared_obs_root: bool = False
     watch: bool = True
     watch_interval: float = 0.0
+    # Requests to /__admin/ (but health and readiness) must carry this token.
+    admin_token: str | None = None
+    # The admin routes on their own port (0 picks a free one), not on `port`.
+    admin_port: int | None = None
 
 
 @dataclass
@@ -58,16 +63,24 @@ class RunningServer:
     runner: web.AppRunner = field(repr=False)
     obs_url: str | None = None
     obs_runner: web.AppRunner | None = field(default=None, repr=False)
+    admin_url: str | None = None
+    admin_runner: web.AppRunner | None = field(default=None, repr=False)
 
     @property
     def app(self) -> web.Application:
         """The running GES application."""
         return self.runner.app
 
+    @property
+    def admin_app(self) -> web.Application:
+        """The application serving /__admin/: its own, or the GES one."""
+        return (self.admin_runner or self.runner).app
+
     async def stop(self) -> None:
         """Stop accepting, finish in-flight requests and export writes, close."""
-        if self.obs_runner is not None:
-            await self.obs_runner.cleanup()
+        for extra in (self.obs_runner, self.admin_runner):
+            if extra is not None:
+                await extra.cleanup()
         await self.runner.cleanup()
 
         # A request still in flight when the shutdown hooks ran may have
@@ -80,11 +93,14 @@ async def start_server(config: ServerConfig) -> RunningServer:
     """Start the mock on `config.host:config.port` (0 picks a free port)."""
     config.obs_root.mkdir(parents=True, exist_ok=True)
     registry = Registry([World(s, _obs_root_of(s, config)) for s in config.scenarios])
+    separate_admin = config.admin_port is not None
     app = create_app(
         registry,
         body_limit=config.body_limit,
         journal_size=config.journal_size,
         read_timeout=config.read_timeout,
+        admin_token=None if separate_admin else config.admin_token,
+        admin_routes=not separate_admin,
     )
     if config.watch:
         app[WATCHER] = ScenarioWatcher(registry, config.watch_interval)
@@ -93,13 +109,18 @@ async def start_server(config: ServerConfig) -> RunningServer:
     server = RunningServer(
         url=url, registry=registry, obs_root=config.obs_root, runner=runner
     )
-    if config.obs_port is not None:
-        try:
+    try:
+        if config.obs_port is not None:
             obs = await _start_obs(config, config.obs_port)
             server.obs_runner, server.obs_url = obs
-        except BaseException:
-            await runner.cleanup()
-            raise
+        if config.admin_port is not None:
+            admin = create_admin_app(registry, app[JOURNAL], config.admin_token)
+            server.admin_runner, server.admin_url = await _serve(
+                admin, config, config.admin_port, JsonErrorsAppRunner
+            )
+    except BaseException:
+        await server.stop()
+        raise
     return server
 
 

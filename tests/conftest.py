@@ -49,6 +49,6 @@ def _check_and_stop(server: MockProcess) -> None:
     """Validate what a still-running server sent against its OpenAPI document."""
     try:
         if server.process.poll() is None:
-            check_responses(server.url)
+            check_responses(server.url, server.admin_url, server.admin_token)
     finally:
         server.stop()

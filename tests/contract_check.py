@@ -18,9 +18,14 @@ from openapi_core.testing import MockRequest, MockResponse
 __all__ = ["check_responses"]
 
 
-def check_responses(url: str) -> int:
+def check_responses(
+    url: str, admin_url: str | None = None, admin_token: str | None = None
+) -> int:
     """Validate every journaled response; return how many; raise listing failures."""
-    journal = requests.get(url + "/__admin/requests", timeout=10).json()
+    headers = {"X-Ges-Mock-Admin-Token": admin_token} if admin_token else {}
+    journal = requests.get(
+        (admin_url or url) + "/__admin/requests", headers=headers, timeout=10
+    ).json()
     document = requests.get(url + "/openapi.json", timeout=10).json()
     openapi = OpenAPI.from_dict(document)
 

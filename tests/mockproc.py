@@ -16,6 +16,7 @@ __all__ = ["MockProcess", "start_mock_process"]
 
 STARTUP_TIMEOUT = 30.0
 _URL = re.compile(r"serving (http://\S+)")
+_ADMIN_URL = re.compile(r" admin=(http://\S+)")
 
 
 @dataclass
@@ -26,6 +27,10 @@ class MockProcess:
     obs_root: Path
     process: subprocess.Popen[str]
     log_path: Path
+    # Where /__admin/ is served when --admin-port gives it its own port.
+    admin_url: str | None = None
+    # The --admin-token it runs with, for the journal check after a test.
+    admin_token: str | None = None
 
     def api(self, project: str = "p1", graph: str = "movie") -> str:
         """Base URL of a graph's business-plane API."""
@@ -88,7 +93,9 @@ def start_mock_process(
         process.kill()
         process.wait()
         raise RuntimeError(f"ges-mock did not start: {line!r}\n{log_path.read_text()}")
-    return MockProcess(match.group(1), obs_root, process, log_path)
+    admin = _ADMIN_URL.search(line)
+    admin_url = admin.group(1) if admin else None
+    return MockProcess(match.group(1), obs_root, process, log_path, admin_url)
 
 
 def _first_line(process: subprocess.Popen[str]) -> str:
