@@ -259,3 +259,29 @@ def test_obs_client__without_read_side_explains(tmp_path: Path) -> None:
         "this ges-mock has no OBS read side (obs_url is None); "
         "start it with an OBS port"
     )
+
+
+
+def test_plugin__uses_the_admin_token_and_port_from_the_environment(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GES_MOCK_ADMIN_TOKEN", "plugin-admin-token")
+    monkeypatch.setenv("GES_MOCK_ADMIN_PORT", "0")
+    pytester.makepyfile(
+        EXPORT_TEST
+        + """
+def test_export(ges_mock):
+    assert ges_mock.admin_url != ges_mock.url
+    assert ges_mock.admin_token == "plugin-admin-token"
+    assert export(ges_mock).status_code == 200
+    ges_mock.assert_requests(1, endpoint="export-result", status=200)
+    unguarded = requests.get(ges_mock.admin_url + "/__admin/requests", timeout=10)
+    assert unguarded.status_code == 401
+    on_main = requests.get(ges_mock.url + "/__admin/requests", timeout=10)
+    assert on_main.status_code == 404
+"""
+    )
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1)
