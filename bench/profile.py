@@ -42,6 +42,10 @@ STAGES = {
     "job id": "JobIdGenerator.next_id (ges_mock/jobs.py)",
     "JobStore.add": "JobStore.add (ges_mock/jobs.py)",
     "World.new_job": "World.new_job (ges_mock/world.py)",
+    "journal: building the entry": "_entry (ges_mock/journal.py)",
+    "journal middleware (whole)": "record_requests (ges_mock/journal.py)",
+    "watcher: stat of scenario files": "ScenarioWatcher.refresh (ges_mock/watcher.py)",
+    "scenario rules": "apply_rules (ges_mock/rule_middleware.py)",
 }
 
 

@@ -6,11 +6,22 @@ import csv
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
-__all__ = ["GraphDataError", "build_graph", "generated_graph", "karate_club"]
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # loaded on first use, so a server starts without it
+    from .lazy import networkx as nx
+
+__all__ = [
+    "GraphDataError",
+    "build_graph",
+    "deferred_graph",
+    "generated_graph",
+    "karate_club",
+]
 
 _POSITIONAL = ("source", "target", "weight")
 
@@ -32,11 +43,7 @@ def karate_club() -> nx.Graph:
 
 def generated_graph(vertices: int, edges_per_vertex: int, seed: int) -> nx.Graph:
     """A Barabasi-Albert graph (networkx) with ids "1".."N", the same for a seed."""
-    if not 1 <= edges_per_vertex < vertices:
-        raise GraphDataError(
-            f"generated.edges_per_vertex must be from 1 to vertices - 1 "
-            f"({vertices - 1}), got {edges_per_vertex!r}"
-        )
+    _check_generated(vertices, edges_per_vertex)
     # LIMITATION: the graph lives in networkx dictionaries, about 1 KB per
     # vertex: a million vertices take seconds to build and about 1 GB.
     source = nx.barabasi_albert_graph(vertices, edges_per_vertex, seed=seed)
@@ -44,6 +51,35 @@ def generated_graph(vertices: int, edges_per_vertex: int, seed: int) -> nx.Graph
     graph.add_nodes_from(str(node + 1) for node in source.nodes)
     graph.add_edges_from((str(u + 1), str(v + 1)) for u, v in source.edges)
     return graph
+
+
+def deferred_graph(spec: Mapping[str, Any]) -> Callable[[], nx.Graph] | None:
+    """A builder for a graph that cannot fail once its spec is checked, or None.
+
+    Built-in and generated graphs are checked here and built on first use,
+    so a server starts without loading networkx; edge lists are built at
+    once (their errors belong to loading).
+    """
+    if "builtin" in spec:
+        if spec["builtin"] != "karate_club":
+            raise GraphDataError(f"unknown built-in graph {spec['builtin']!r}")
+        return karate_club
+    if "generated" in spec:
+        options = spec["generated"]
+        vertices = int(options["vertices"])
+        edges_per_vertex = int(options["edges_per_vertex"])
+        seed = int(options.get("seed", 0))
+        _check_generated(vertices, edges_per_vertex)
+        return lambda: generated_graph(vertices, edges_per_vertex, seed)
+    return None
+
+
+def _check_generated(vertices: int, edges_per_vertex: int) -> None:
+    if not 1 <= edges_per_vertex < vertices:
+        raise GraphDataError(
+            f"generated.edges_per_vertex must be from 1 to vertices - 1 "
+            f"({vertices - 1}), got {edges_per_vertex!r}"
+        )
 
 
 def build_graph(spec: Mapping[str, Any], base_dir: Path | None = None) -> nx.Graph:

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractMatchInfo
+from multidict import CIMultiDict
 
 from .errors import ContractError, GesMockError
 from .protocol import read_body
@@ -57,7 +59,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass
 class JournalEntry:
-    """One request and its answer, with secrets masked."""
+    """One request and its answer, with secrets masked.
+
+    The recording middleware stores the raw pieces (`raw_headers`,
+    `raw_body`, `raw_response`); masking and decoding happen the first time
+    `headers`, `body` or `response` is read, so requests nobody inspects
+    cost only the capture.
+    """
 
     seq: int
     timestamp: float
@@ -65,14 +73,14 @@ class JournalEntry:
     method: str
     path: str
     query: dict[str, str]
-    headers: dict[str, str]
-    body: Any
-    endpoint: str | None
-    scenario: str | None
-    rule: str | None
-    is_off_contract: bool
-    status: int | None
-    duration_ms: float
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    endpoint: str | None = None
+    scenario: str | None = None
+    rule: str | None = None
+    is_off_contract: bool = False
+    status: int | None = None
+    duration_ms: float = 0.0
     response: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -95,6 +103,64 @@ class JournalEntry:
             "duration_ms": self.duration_ms,
             "response": self.response,
         }
+
+
+class _RawEntry(JournalEntry):
+    """A journal entry captured raw, masked and decoded when first read."""
+
+    def __init__(  # noqa: PLR0913 - one argument per captured piece
+        self,
+        seq: int,
+        timestamp: float,
+        request: web.Request,
+        raw_body: bytes | None,
+        response: web.StreamResponse | None,
+        elapsed_ms: float,
+    ) -> None:
+        world = request.get(WORLD_KEY)
+        self.seq = seq
+        self.timestamp = timestamp
+        self.request_id = request.get("request_id")
+        self.method = request.method
+        self.path = request.path
+        self._raw_query = request.rel_url.query
+        self._raw_headers = request.headers
+        self._raw_body = raw_body
+        self._route = request.match_info
+        self.scenario = None if world is None else world.name
+        self.rule = request.get(RULE_KEY)
+        self.is_off_contract = bool(request.get(OFF_CONTRACT_KEY, False))
+        self.status = None if response is None else response.status
+        self.duration_ms = round(elapsed_ms, 3)
+        self._raw_response = _capture_response(response)
+        self._decoded: dict[str, Any] = {}
+
+    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self._decoded:
+            self._decoded[name] = make()
+        return self._decoded[name]
+
+    @property  # type: ignore[override]
+    def query(self) -> dict[str, str]:  # type: ignore[override]
+        return self._once("query", lambda: dict(self._raw_query))
+
+    @property  # type: ignore[override]
+    def headers(self) -> dict[str, str]:  # type: ignore[override]
+        return self._once("headers", lambda: mask_headers(self._raw_headers.items()))
+
+    @property  # type: ignore[override]
+    def body(self) -> Any:  # type: ignore[override]
+        return self._once(
+            "body", lambda: None if self._raw_body is None else mask_body(self._raw_body)
+        )
+
+    @property  # type: ignore[override]
+    def endpoint(self) -> str | None:  # type: ignore[override]
+        return self._once("endpoint", lambda: _endpoint_of_match(self._route))
+
+    @property  # type: ignore[override]
+    def response(self) -> dict[str, Any]:  # type: ignore[override]
+        return self._once("response", lambda: _response_record(self._raw_response))
 
 
 class Journal:
@@ -141,8 +207,12 @@ JOURNAL = web.AppKey("journal", Journal)
 
 def endpoint_of(request: web.Request) -> str | None:
     """Name the business call a request reached: its handler, hyphenated."""
-    route = request.match_info.route
-    if request.match_info.http_exception is not None:
+    return _endpoint_of_match(request.match_info)
+
+
+def _endpoint_of_match(match: AbstractMatchInfo) -> str | None:
+    route = match.route
+    if match.http_exception is not None:
         return None
     name = getattr(route.handler, "__name__", None)
     return None if name is None else name.replace("_", "-")
@@ -205,49 +275,45 @@ async def _entry(
     started: float,
     elapsed_ms: float,
 ) -> JournalEntry:
-    world = request.get(WORLD_KEY)
-    return JournalEntry(
-        seq=seq,
-        timestamp=started,
-        request_id=request.get("request_id"),
-        method=request.method,
-        path=request.path,
-        query=dict(request.query),
-        headers=mask_headers(request.headers.items()),
-        body=None if response is None else await _request_body(request),
-        endpoint=endpoint_of(request),
-        scenario=None if world is None else world.name,
-        rule=request.get(RULE_KEY),
-        is_off_contract=bool(request.get(OFF_CONTRACT_KEY, False)),
-        status=None if response is None else response.status,
-        duration_ms=round(elapsed_ms, 3),
-        response=_response_record(response),
-    )
+    raw_body = None if response is None else await _request_body(request)
+    return _RawEntry(seq, started, request, raw_body, response, elapsed_ms)
 
 
-async def _request_body(request: web.Request) -> Any:
+async def _request_body(request: web.Request) -> bytes | None:
     """The body the handler read, or read it now; None when it cannot be had."""
     if not request.body_exists:
         return None
     try:
-        raw = await read_body(request)
+        return await read_body(request)
     except (ContractError, web.HTTPException, ConnectionError, RuntimeError):
         return None
-    return mask_body(raw)
 
 
-def _response_record(response: web.StreamResponse | None) -> dict[str, Any]:
+# status, headers as the handler left them, content type, body bytes (or None)
+_Captured = tuple[int, CIMultiDict[str], str, "bytes | None"]
+
+
+def _capture_response(response: web.StreamResponse | None) -> _Captured | None:
+    """Snapshot what the record needs, before aiohttp adds its own headers."""
     if response is None:
+        return None
+    body = getattr(response, "body", None)
+    kept = body if isinstance(body, bytes) else None
+    return (response.status, response.headers.copy(), response.content_type, kept)
+
+
+def _response_record(captured: _Captured | None) -> dict[str, Any]:
+    if captured is None:
         return {}
+    status, headers, content_type, body = captured
     record: dict[str, Any] = {
-        "status": response.status,
-        "headers": dict(response.headers),
-        "content_type": response.content_type,
+        "status": status,
+        "headers": dict(headers),
+        "content_type": content_type,
         "body": None,
     }
-    body = getattr(response, "body", None)
-    if isinstance(body, bytes) and body:
-        record["body"] = _decode_response(body, response.content_type)
+    if body:
+        record["body"] = _decode_response(body, content_type)
     return record
 
 

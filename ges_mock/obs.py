@@ -171,6 +171,8 @@ def _reject_dot_segments(field: str, segments: Iterable[str], value: str) -> Non
 
 def _ensure_inside(root: Path, path: Path) -> None:
     real_root = os.path.realpath(root)
+    if _plain_below(real_root, path.relative_to(root).parts):
+        return
     real_path = os.path.realpath(path)
     if os.path.commonpath([real_root, real_path]) != real_root:
         raise ContractError(
@@ -178,6 +180,24 @@ def _ensure_inside(root: Path, path: Path) -> None:
             "GES.8011",
             "export path resolves outside the OBS bucket",
         )
+
+
+def _plain_below(real_root: str, parts: tuple[str, ...]) -> bool:
+    """True when no existing component below the root is a symlink.
+
+    Then the path cannot lead outside the root (its segments hold no '.' or
+    '..'), and the full realpath walk of every component is not needed.
+    """
+    current = real_root
+    for part in parts:
+        current = os.path.join(current, part)
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return True
+        if stat.S_ISLNK(mode):
+            return False
+    return True
 
 
 def _remove_quietly(name: str, folder_fd: int) -> None:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # loaded on first use, so a server starts without it
+    from .lazy import networkx as nx
 import yaml
 from jsonschema.exceptions import ValidationError
 
 from .errors import ScenarioError
 from .algorithms import canonical_name, layout_of, parameter_problem
-from .graphs import GraphDataError, build_graph
+from .graphs import GraphDataError, build_graph, deferred_graph
 from .jobs import JobState, Progression
 from .resources import bundled_scenario
 from .results import AlgorithmResult
@@ -92,8 +98,18 @@ class GraphSpec:
     """A graph of the scenario and the jobs declared on it."""
 
     name: str
-    graph: nx.Graph
+    built: nx.Graph | None = None
     jobs: list[JobSpec] = field(default_factory=list)
+    build: Callable[[], nx.Graph] | None = None
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The graph, built on first use when its spec allows deferring it."""
+        if self.built is None:
+            if self.build is None:
+                raise RuntimeError(f"graph {self.name!r} has neither data nor builder")
+            self.built = self.build()
+        return self.built
 
 
 @dataclass
@@ -265,11 +281,12 @@ def _build_graphs(
                 ) from problem
 
         try:
-            graph = build_graph(spec["data"], base_dir)
+            builder = deferred_graph(spec["data"])
+            graph = None if builder is not None else build_graph(spec["data"], base_dir)
         except GraphDataError as err:
             line = document.line_of(["graphs", name, "data"])
             raise ScenarioError([f"{source}:{line}: graphs.{name}.data: {err}"]) from err
-        graphs[name] = GraphSpec(name=name, graph=graph, jobs=jobs)
+        graphs[name] = GraphSpec(name=name, built=graph, jobs=jobs, build=builder)
     return graphs
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # loaded on first use, so a server starts without it
+    from ..lazy import networkx as nx
 
 from ..results import AlgorithmResult, ColumnRows, Layout, edge_item, first_cell
 from .common import Algorithm, as_view, value_rows, vertex, vertices

@@ -7,7 +7,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # loaded on first use, so a server starts without it
+    from ..lazy import networkx as nx
 
 from ..results import AlgorithmResult, ColumnRows, Layout
 
@@ -22,7 +27,7 @@ __all__ = [
     "weight_of",
 ]
 
-Compute = Callable[[nx.Graph, Mapping[str, Any], int], AlgorithmResult]
+Compute = Callable[["nx.Graph", Mapping[str, Any], int], AlgorithmResult]
 
 
 class AlgorithmError(Exception):

@@ -6,7 +6,12 @@ from collections.abc import Mapping
 from itertools import islice, takewhile
 from typing import Any
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # loaded on first use, so a server starts without it
+    from ..lazy import networkx as nx
 
 from ..results import (
     AlgorithmResult,

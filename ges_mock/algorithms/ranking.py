@@ -6,7 +6,12 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # loaded on first use, so a server starts without it
+    from ..lazy import networkx as nx
 
 from ..results import AlgorithmResult, ColumnRows, Layout
 from .common import Algorithm, AlgorithmError, as_view, value_rows, vertex, vertices
