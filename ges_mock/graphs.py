@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,30 +28,30 @@ class GraphDataError(ValueError):
     """A scenario's graph data cannot be built; the message names why."""
 
 
-def karate_club() -> nx.Graph:
+def karate_club() -> nx.Graph[str]:
     """Zachary's karate club with vertex ids "1".."34", as GES would number them."""
     graph = nx.karate_club_graph()
     mapping = {node: str(node + 1) for node in graph.nodes}
-    relabelled: nx.Graph = nx.relabel_nodes(graph, mapping, copy=True)
+    relabelled: nx.Graph[str] = nx.relabel_nodes(graph, mapping, copy=True)
     # networkx stores meeting counts as `weight`; GES defaults every edge to 1.
     for _, _, data in relabelled.edges(data=True):
         data.clear()
     return relabelled
 
 
-def generated_graph(vertices: int, edges_per_vertex: int, seed: int) -> nx.Graph:
+def generated_graph(vertices: int, edges_per_vertex: int, seed: int) -> nx.Graph[str]:
     """A Barabasi-Albert graph (networkx) with ids "1".."N", the same for a seed."""
     _check_generated(vertices, edges_per_vertex)
     # LIMITATION: the graph lives in networkx dictionaries, about 1 KB per
     # vertex: a million vertices take seconds to build and about 1 GB.
     source = nx.barabasi_albert_graph(vertices, edges_per_vertex, seed=seed)
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(str(node + 1) for node in source.nodes)
     graph.add_edges_from((str(u + 1), str(v + 1)) for u, v in source.edges)
     return graph
 
 
-def deferred_graph(spec: Mapping[str, Any]) -> Callable[[], nx.Graph] | None:
+def deferred_graph(spec: Mapping[str, Any]) -> Callable[[], nx.Graph[str]] | None:
     """A builder for a graph that cannot fail once its spec is checked, or None.
 
     Built-in and generated graphs are checked here and built on first use,
@@ -82,7 +80,7 @@ def _check_generated(vertices: int, edges_per_vertex: int) -> None:
         )
 
 
-def build_graph(spec: Mapping[str, Any], base_dir: Path | None = None) -> nx.Graph:
+def build_graph(spec: Mapping[str, Any], base_dir: Path | None = None) -> nx.Graph[str]:
     """Build the graph a scenario's `data` entry describes.
 
     A `csv` path is read relative to `base_dir`, the scenario file's
@@ -100,7 +98,7 @@ def build_graph(spec: Mapping[str, Any], base_dir: Path | None = None) -> nx.Gra
             int(options.get("seed", 0)),
         )
 
-    graph: nx.Graph = nx.DiGraph() if spec.get("directed", False) else nx.Graph()
+    graph: nx.Graph[str] = nx.DiGraph() if spec.get("directed", False) else nx.Graph()
     if "csv" in spec:
         _add_csv_edges(graph, _inside(base_dir, str(spec["csv"])))
         return graph
@@ -121,7 +119,7 @@ def _inside(base_dir: Path | None, name: str) -> Path:
     return Path(path)
 
 
-def _add_csv_edges(graph: nx.Graph, path: Path) -> None:
+def _add_csv_edges(graph: nx.Graph[str], path: Path) -> None:
     """Read `source,target[,weight]` rows; a first row naming `source` is a header.
 
     A header may name more columns (such as `time`): each becomes an edge
@@ -145,7 +143,7 @@ def _add_csv_edges(graph: nx.Graph, path: Path) -> None:
         _add_edge(graph, dict(zip(names, row)), where=f"{path.name} data row {number}")
 
 
-def _add_edge(graph: nx.Graph, cells: Mapping[str, Any], where: str = "edge") -> None:
+def _add_edge(graph: nx.Graph[str], cells: Mapping[str, Any], where: str = "edge") -> None:
     source, target = str(cells["source"]).strip(), str(cells["target"]).strip()
     properties = {}
     for name, value in _extra(cells):

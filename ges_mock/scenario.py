@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -16,8 +14,8 @@ else:  # loaded on first use, so a server starts without it
 import yaml
 from jsonschema.exceptions import ValidationError
 
-from .errors import ScenarioError
 from .algorithms import canonical_name, layout_of, parameter_problem
+from .errors import ScenarioError
 from .graphs import GraphDataError, build_graph, deferred_graph
 from .jobs import JobState, Progression
 from .resources import bundled_scenario
@@ -98,12 +96,12 @@ class GraphSpec:
     """A graph of the scenario and the jobs declared on it."""
 
     name: str
-    built: nx.Graph | None = None
+    built: nx.Graph[str] | None = None
     jobs: list[JobSpec] = field(default_factory=list)
-    build: Callable[[], nx.Graph] | None = None
+    build: Callable[[], nx.Graph[str]] | None = None
 
     @property
-    def graph(self) -> nx.Graph:
+    def graph(self) -> nx.Graph[str]:
         """The graph, built on first use when its spec allows deferring it."""
         if self.built is None:
             if self.build is None:

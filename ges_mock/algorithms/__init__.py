@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
-from typing import Any
-
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -96,7 +94,7 @@ def parameter_problem(name: str, parameters: Any) -> str | None:
 
 def compute(
     name: str,
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -104,7 +102,7 @@ def compute(
     return ALGORITHMS[ALIASES.get(name, name)].compute(graph, parameters, seed)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parameters_validator(name: str) -> Draft202012Validator:
     definitions = load_schema(PARAMETERS_SCHEMA)["$defs"]
     schema = {

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -19,7 +17,7 @@ __all__ = ["CENTRALITY"]
 
 
 def betweenness(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -29,7 +27,7 @@ def betweenness(
 
 
 def edge_betweenness(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -46,7 +44,7 @@ def edge_betweenness(
 
 
 def od_betweenness(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -64,11 +62,11 @@ def od_betweenness(
 
 
 def closeness(
-    graph: nx.Graph, parameters: Mapping[str, Any], seed: int
+    graph: nx.Graph[str], parameters: Mapping[str, Any], seed: int
 ) -> AlgorithmResult:
     """networkx closeness centrality of `source`."""
     source = vertex(graph, parameters, "source")
-    value = float(nx.closeness_centrality(graph, u=source))
+    value = float(cast("float", nx.closeness_centrality(graph, u=source)))
     return CLOSENESS.result((("source", source),), [(value,)])
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,7 +25,7 @@ __all__ = [
     "weight_of",
 ]
 
-Compute = Callable[["nx.Graph", Mapping[str, Any], int], AlgorithmResult]
+Compute = Callable[["nx.Graph[str]", Mapping[str, Any], int], AlgorithmResult]
 
 
 class AlgorithmError(Exception):
@@ -43,7 +41,7 @@ class Algorithm:
     compute: Compute
 
 
-def vertex(graph: nx.Graph, parameters: Mapping[str, Any], name: str) -> str:
+def vertex(graph: nx.Graph[str], parameters: Mapping[str, Any], name: str) -> str:
     """Return the vertex id parameter `name`, which must be a vertex of `graph`."""
     vertex_id = str(parameters[name])
     if vertex_id not in graph:
@@ -51,7 +49,7 @@ def vertex(graph: nx.Graph, parameters: Mapping[str, Any], name: str) -> str:
     return vertex_id
 
 
-def vertices(graph: nx.Graph, parameters: Mapping[str, Any], name: str) -> list[str]:
+def vertices(graph: nx.Graph[str], parameters: Mapping[str, Any], name: str) -> list[str]:
     """Return a list of vertex ids: a JSON array or a comma-separated string."""
     raw = parameters[name]
     items: Iterable[Any] = raw.split(",") if isinstance(raw, str) else raw
@@ -64,10 +62,10 @@ def vertices(graph: nx.Graph, parameters: Mapping[str, Any], name: str) -> list[
     return ids
 
 
-def as_view(graph: nx.Graph, parameters: Mapping[str, Any]) -> nx.Graph:
+def as_view(graph: nx.Graph[str], parameters: Mapping[str, Any]) -> nx.Graph[str]:
     """The graph as `directed` asks: a directed graph may be read undirected."""
     if graph.is_directed() and not parameters.get("directed", True):
-        undirected: nx.Graph = graph.to_undirected(as_view=True)
+        undirected: nx.Graph[str] = graph.to_undirected(as_view=True)
         return undirected
     return graph
 
@@ -78,7 +76,7 @@ def weight_of(parameters: Mapping[str, Any]) -> str:
 
 
 def value_rows(
-    graph: nx.Graph, values: Mapping[str, float], typecode: str = "d"
+    graph: nx.Graph[str], values: Mapping[str, float], typecode: str = "d"
 ) -> ColumnRows:
     """One (vertex, value) row per vertex in graph order, kept as two columns."""
     nodes = list(graph.nodes)

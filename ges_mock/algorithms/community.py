@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -19,7 +17,7 @@ __all__ = ["COMMUNITY", "number_communities"]
 
 
 def number_communities(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     communities: Iterable[Iterable[str]],
 ) -> list[set[str]]:
     """Order communities by their first vertex in graph order."""
@@ -29,7 +27,7 @@ def number_communities(
 
 
 def _membership(
-    graph: nx.Graph, groups: list[set[str]], labels: list[Any]
+    graph: nx.Graph[str], groups: list[set[str]], labels: list[Any]
 ) -> ColumnRows:
     label_of = {n: label for label, group in zip(labels, groups) for n in group}
     nodes = list(graph.nodes)
@@ -37,7 +35,7 @@ def _membership(
 
 
 def louvain(
-    graph: nx.Graph, parameters: Mapping[str, Any], seed: int
+    graph: nx.Graph[str], parameters: Mapping[str, Any], seed: int
 ) -> AlgorithmResult:
     """Louvain communities, numbered 1.. in the order of their first vertex."""
     weight = weight_of(parameters)
@@ -56,7 +54,7 @@ def louvain(
 
 
 def label_propagation(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -71,13 +69,13 @@ def label_propagation(
 
 
 def connected_component(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
     """Weakly connected components; a component's id is its first vertex's id."""
     parts = (
-        nx.weakly_connected_components(graph)
+        nx.weakly_connected_components(cast("nx.DiGraph[str]", graph))
         if graph.is_directed()
         else nx.connected_components(graph)
     )
@@ -91,7 +89,7 @@ def connected_component(
     return CONNECTED_COMPONENT.result(scalars, rows)
 
 
-def kcore(graph: nx.Graph, parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
+def kcore(graph: nx.Graph[str], parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
     """networkx core numbers of the vertices whose coreness is at least `k`."""
     view = _without_loops(graph)
     cores = nx.core_number(view)
@@ -100,7 +98,7 @@ def kcore(graph: nx.Graph, parameters: Mapping[str, Any], seed: int) -> Algorith
     return KCORE.result((), ColumnRows(kept, [cores[n] for n in kept]))
 
 
-def _without_loops(graph: nx.Graph) -> nx.Graph:
+def _without_loops(graph: nx.Graph[str]) -> nx.Graph[str]:
     """An undirected graph without self-loops, as core numbers need."""
     if not graph.is_directed() and nx.number_of_selfloops(graph) == 0:
         return graph
@@ -110,7 +108,7 @@ def _without_loops(graph: nx.Graph) -> nx.Graph:
 
 
 def triangle_count(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -119,7 +117,7 @@ def triangle_count(
     With `statistics` true only the total is kept, and there are no rows.
     """
     view = graph.to_undirected(as_view=True) if graph.is_directed() else graph
-    per_vertex = nx.triangles(view)
+    per_vertex = cast("dict[str, int]", nx.triangles(view))
     total = sum(per_vertex.values()) // 3
     rows = (
         []
@@ -130,7 +128,7 @@ def triangle_count(
 
 
 def cluster_coefficient(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -140,7 +138,7 @@ def cluster_coefficient(
 
 
 def degree_correlation(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:

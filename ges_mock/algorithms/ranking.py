@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -20,7 +18,7 @@ __all__ = ["RANKING"]
 
 
 def _pagerank(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     personalization: dict[str, float] | None = None,
 ) -> dict[str, float]:
@@ -41,7 +39,7 @@ def _pagerank(
 
 
 def pagerank(
-    graph: nx.Graph, parameters: Mapping[str, Any], seed: int
+    graph: nx.Graph[str], parameters: Mapping[str, Any], seed: int
 ) -> AlgorithmResult:
     """networkx PageRank of every vertex; the ranks sum to 1."""
     ranks = _pagerank(graph, parameters)
@@ -49,7 +47,7 @@ def pagerank(
 
 
 def personalrank(
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
@@ -59,7 +57,7 @@ def personalrank(
     return PERSONALRANK.result((("source", source),), value_rows(graph, ranks))
 
 
-def pixie(graph: nx.Graph, parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
+def pixie(graph: nx.Graph[str], parameters: Mapping[str, Any], seed: int) -> AlgorithmResult:
     """Random walks with restart from `sources`, seeded; score = share of visits.
 
     Each of the `N` steps restarts at a random source with probability
