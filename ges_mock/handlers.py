@@ -15,6 +15,7 @@ from .jobs import Job
 from .protocol import expect_within_limit
 from .query import MAX_OFFSET, int_query
 from .registry import Registry, project_of
+from .request_keys import REQUEST_ID, WORLD
 from .responses import json_response
 from .validation import first_problem
 from .world import World
@@ -22,8 +23,6 @@ from .world import World
 __all__ = ["API_PREFIX", "REGISTRY", "WORLD", "routes", "select_scenario"]
 
 REGISTRY = web.AppKey("registry", Registry)
-# The running scenario that answers a request, chosen by `select_scenario`.
-WORLD = "ges_mock.world"
 API_PREFIX = "/ges/"
 EXPORT_ACTION = "export-result"
 MAX_LIMIT = 100_000
@@ -79,7 +78,7 @@ async def select_scenario(request: web.Request, handler: Handler) -> web.StreamR
 
 def _authorised_world(request: web.Request) -> World:
     """Check the token against the request's scenario, and that the graph exists."""
-    world: World = request[WORLD]
+    world = request[WORLD]
     project_id = request.match_info["project_id"]
     graph_name = request.match_info["graph_name"]
     authenticate(
@@ -87,7 +86,7 @@ def _authorised_world(request: web.Request) -> World:
         project_id,
         graph_name,
         world.scenario.auth,
-        request["request_id"],
+        request[REQUEST_ID],
     )
     if world.graph(graph_name) is None:
         raise graph_not_found(graph_name)

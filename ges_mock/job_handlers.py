@@ -13,9 +13,10 @@ from .auth import TOKEN_HEADER, authenticate
 from .body import read_json_body
 from .contract import bad_parameter, contract_error
 from .errors import ContractError
-from .handlers import BASE, MAX_LIMIT, WORLD
+from .handlers import BASE, MAX_LIMIT
 from .jobs import Job, JobState
 from .query import MAX_OFFSET, int_query
+from .request_keys import REQUEST_ID, WORLD
 from .responses import json_response
 from .validation import first_problem
 from .world import World
@@ -139,14 +140,14 @@ def _algorithm_graph_missing(graph_name: str) -> ContractError:
 
 def _authorised_world(request: web.Request, missing: Any) -> World:
     """Check the token against the request's scenario, and that the graph exists."""
-    world: World = request[WORLD]
+    world = request[WORLD]
     graph_name = request.match_info["graph_name"]
     authenticate(
         request.headers.get(TOKEN_HEADER),
         request.match_info["project_id"],
         graph_name,
         world.scenario.auth,
-        request["request_id"],
+        request[REQUEST_ID],
     )
     if world.graph(graph_name) is None:
         raise missing(graph_name)

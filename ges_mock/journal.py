@@ -17,13 +17,12 @@ from multidict import CIMultiDict
 
 from .errors import ContractError, GesMockError
 from .protocol import read_body
+from .request_keys import OFF_CONTRACT, REQUEST_ID, RULE, WORLD
 
 __all__ = [
     "ADMIN_PREFIX",
     "DEFAULT_JOURNAL_SIZE",
     "JOURNAL",
-    "OFF_CONTRACT_KEY",
-    "RULE_KEY",
     "Journal",
     "JournalEntry",
     "endpoint_of",
@@ -36,11 +35,6 @@ __all__ = [
 
 ADMIN_PREFIX = "/__admin/"
 DEFAULT_JOURNAL_SIZE = 1000
-# A stage that answers instead of the handler (a scenario rule) names itself
-# here, e.g. request[RULE_KEY] = "rules[2]"; the journal records it.
-RULE_KEY = "ges_mock.rule"
-# True when that stage's answer may break the contract on purpose.
-OFF_CONTRACT_KEY = "ges_mock.off_contract"
 MASK = "***"
 MASKED_HEADERS = frozenset(
     {"x-auth-token", "authorization", "x-ges-mock-admin-token"}
@@ -51,8 +45,6 @@ MASKED_BODY_FIELDS = ("accessKey", "secretKey")
 BODY_KEEP = 64 * 1024
 # The mock's own surfaces are not client traffic and stay out of the journal.
 UNJOURNALED = (ADMIN_PREFIX, "/openapi.json")
-# Set by the scenario middleware; read by name to avoid importing handlers.
-WORLD_KEY = "ges_mock.world"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -117,10 +109,10 @@ class _RawEntry(JournalEntry):
         response: web.StreamResponse | None,
         elapsed_ms: float,
     ) -> None:
-        world = request.get(WORLD_KEY)
+        world = request.get(WORLD)
         self.seq = seq
         self.timestamp = timestamp
-        self.request_id = request.get("request_id")
+        self.request_id = request.get(REQUEST_ID)
         self.method = request.method
         self.path = request.path
         self._raw_query = request.rel_url.query
@@ -128,8 +120,8 @@ class _RawEntry(JournalEntry):
         self._raw_body = raw_body
         self._route = request.match_info
         self.scenario = None if world is None else world.name
-        self.rule = request.get(RULE_KEY)
-        self.is_off_contract = bool(request.get(OFF_CONTRACT_KEY, False))
+        self.rule = request.get(RULE)
+        self.is_off_contract = bool(request.get(OFF_CONTRACT, False))
         self.status = None if response is None else response.status
         self.duration_ms = round(elapsed_ms, 3)
         self._raw_response = _capture_response(response)

@@ -11,6 +11,7 @@ from aiohttp import web
 from .contract import contract_error
 from .errors import ContractError, error_body
 from .log import server_log
+from .request_keys import REQUEST_ID
 from .responses import json_response
 
 __all__ = ["REQUEST_ID_HEADER", "errors_as_json"]
@@ -27,7 +28,7 @@ _id_counter = itertools.count(1)
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Give each request an id; turn every error into the documented JSON body."""
     request_id = f"{_ID_PREFIX}{next(_id_counter):016x}"
-    request["request_id"] = request_id
+    request[REQUEST_ID] = request_id
     try:
         response = await handler(request)
     except ContractError as err:

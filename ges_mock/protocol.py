@@ -11,6 +11,7 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from .errors import ContractError, error_body
+from .request_keys import BODY_OUTCOME, REQUEST_ID
 from .responses import json_response
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
 DEFAULT_READ_TIMEOUT = 15.0
 READ_TIMEOUT = web.AppKey("read_timeout", float)
 _REQUEST_ID_HEADER = "X-Request-Id"
-_BODY_OUTCOME = "ges_mock.body"
 
 
 async def read_body(request: web.Request) -> bytes:
@@ -35,7 +35,7 @@ async def read_body(request: web.Request) -> bytes:
     Every stage that wants the body (rules, handler, journal) reads it here:
     the outcome is kept on the request, so a slow client is waited for once.
     """
-    outcome = request.get(_BODY_OUTCOME)
+    outcome: bytes | ContractError | None = request.get(BODY_OUTCOME)
     if outcome is None:
         timeout = request.app[READ_TIMEOUT]
         try:
@@ -43,7 +43,7 @@ async def read_body(request: web.Request) -> bytes:
         except asyncio.TimeoutError:
             message = f"request body did not arrive within {timeout:g} seconds"
             outcome = ContractError(408, "GES.8000", message)
-        request[_BODY_OUTCOME] = outcome
+        request[BODY_OUTCOME] = outcome
     if isinstance(outcome, ContractError):
         raise outcome
     return outcome
@@ -74,7 +74,7 @@ async def expect_within_limit(request: web.Request) -> web.StreamResponse | None
 def _early_answer(request: web.Request, status: int, message: str) -> web.Response:
     # The expect handler runs before the middlewares: give the id here.
     response = json_response(error_body("GES.8000", message), status)
-    response.headers[_REQUEST_ID_HEADER] = request.get("request_id", "-")
+    response.headers[_REQUEST_ID_HEADER] = request.get(REQUEST_ID, "-")
     response.force_close()
     return response
 

@@ -10,11 +10,10 @@ from typing import Any
 from aiohttp import web
 
 from .errors import ContractError
-from .handlers import WORLD
 from .protocol import read_body
-from .journal import OFF_CONTRACT_KEY, RULE_KEY
 from .log import scenario_log
 from .middleware import REQUEST_ID_HEADER
+from .request_keys import OFF_CONTRACT, REQUEST_ID, RULE, WORLD
 from .responses import json_response
 from .rules import MISSING, Action, Canned, Fault, RequestView, Rule, first_match
 from .world import World
@@ -44,8 +43,8 @@ async def apply_rules(request: web.Request, handler: Handler) -> web.StreamRespo
 
     count = world.rule_state.hit(rule)
     action = rule.action_for(count)
-    request[RULE_KEY] = rule.name
-    request[OFF_CONTRACT_KEY] = action.is_off_contract
+    request[RULE] = rule.name
+    request[OFF_CONTRACT] = action.is_off_contract
     scenario_log.debug(
         "rule %s of scenario %s matched %s %s (match %d)",
         rule.name,
@@ -113,7 +112,7 @@ def _values(request: web.Request, rule: Rule, view: RequestView) -> dict[str, st
         found = rule.match.path.fullmatch(view.path)
         if found is not None:
             values.update(found.groupdict())
-    values["request_id"] = request["request_id"]
+    values["request_id"] = request[REQUEST_ID]
     return values
 
 
@@ -157,7 +156,7 @@ async def _truncate(request: web.Request, response: web.Response) -> web.StreamR
         for name, value in response.headers.items()
         if name.lower() != "content-length"
     )
-    stream.headers[REQUEST_ID_HEADER] = request["request_id"]
+    stream.headers[REQUEST_ID_HEADER] = request[REQUEST_ID]
     stream.content_length = len(body)
 
     # LIMITATION: half of an empty body is empty, so the client sees a
