@@ -7,8 +7,8 @@ from aiohttp import web
 from .admin import add_admin_routes
 from .admin_access import ADMIN_TOKEN, guard_admin
 from .handlers import REGISTRY, routes, select_scenario
-from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .job_handlers import job_routes
+from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .middleware import errors_as_json
 from .openapi import OPENAPI_PATH, serve_openapi
 from .protocol import DEFAULT_READ_TIMEOUT, READ_TIMEOUT

@@ -47,7 +47,7 @@ class ServerThread:
         asyncio.set_event_loop(loop)
         try:
             self._server = loop.run_until_complete(start_server(self.config))
-        except BaseException as err:
+        except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
             self._error = err
             self._started.set()
             loop.close()

@@ -18,12 +18,12 @@ from .app import DEFAULT_BODY_LIMIT
 from .environment import env_default
 from .errors import GesMockError, ScenarioError
 from .journal import DEFAULT_JOURNAL_SIZE
-from .logformat import LOG_FORMATS, make_formatter
-from .openapi import build_openapi
-from .loops import LOOP_CHOICES, run_on_loop
-from .scenario import load_scenario
 from .log import server_log
+from .logformat import LOG_FORMATS, make_formatter
+from .loops import LOOP_CHOICES, run_on_loop
+from .openapi import build_openapi
 from .protocol import DEFAULT_READ_TIMEOUT
+from .scenario import load_scenario
 from .scenario_set import expand_references, load_scenarios
 from .server import ServerConfig, is_loopback, start_server
 

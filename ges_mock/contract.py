@@ -7,10 +7,10 @@ from .errors import ContractError
 __all__ = [
     "ERROR_STATUS",
     "bad_parameter",
+    "contract_error",
     "export_failed",
     "graph_not_found",
     "job_not_found",
-    "contract_error",
 ]
 
 # HTTP status of each GES error code, as the error-code table gives it.

@@ -122,7 +122,7 @@ async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> N
     except OSError as err:
         jobs_log.warning("export job %s could not write %s: %s", job.id, target.key, err)
         job.fail(WRITE_FAILED, f"export failed, cannot write {target.key}: {err.strerror}")
-    except Exception:
+    except Exception:  # noqa: BLE001 - logged with its traceback
         # A bug, not a fault of the disk: the job must not end complete without a file.
         jobs_log.exception("export job %s failed writing %s", job.id, target.key)
         job.fail(WRITE_FAILED, f"export failed, cannot write {target.key}: internal error")

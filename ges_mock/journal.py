@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from aiohttp import web
 from aiohttp.abc import AbstractMatchInfo
@@ -47,6 +47,7 @@ BODY_KEEP = 64 * 1024
 UNJOURNALED = (ADMIN_PREFIX, "/openapi.json")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -100,7 +101,7 @@ class JournalEntry:
 class _RawEntry(JournalEntry):
     """A journal entry captured raw, masked and decoded when first read."""
 
-    def __init__(  # noqa: PLR0913 - one argument per captured piece
+    def __init__(
         self,
         seq: int,
         timestamp: float,
@@ -127,30 +128,30 @@ class _RawEntry(JournalEntry):
         self._raw_response = _capture_response(response)
         self._decoded: dict[str, Any] = {}
 
-    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+    def _once(self, name: str, make: Callable[[], _T]) -> _T:
         if name not in self._decoded:
             self._decoded[name] = make()
-        return self._decoded[name]
+        return cast(_T, self._decoded[name])
 
-    @property  # type: ignore[override]
+    @property
     def query(self) -> dict[str, str]:  # type: ignore[override]
         return self._once("query", lambda: dict(self._raw_query))
 
-    @property  # type: ignore[override]
+    @property
     def headers(self) -> dict[str, str]:  # type: ignore[override]
         return self._once("headers", lambda: mask_headers(self._raw_headers.items()))
 
-    @property  # type: ignore[override]
-    def body(self) -> Any:  # type: ignore[override]
+    @property
+    def body(self) -> Any:
         return self._once(
             "body", lambda: None if self._raw_body is None else mask_body(self._raw_body)
         )
 
-    @property  # type: ignore[override]
+    @property
     def endpoint(self) -> str | None:  # type: ignore[override]
         return self._once("endpoint", lambda: _endpoint_of_match(self._route))
 
-    @property  # type: ignore[override]
+    @property
     def response(self) -> dict[str, Any]:  # type: ignore[override]
         return self._once("response", lambda: _response_record(self._raw_response))
 
@@ -203,10 +204,9 @@ def endpoint_of(request: web.Request) -> str | None:
 
 
 def _endpoint_of_match(match: AbstractMatchInfo) -> str | None:
-    route = match.route
     if match.http_exception is not None:
         return None
-    name = getattr(route.handler, "__name__", None)
+    name = getattr(match.handler, "__name__", None)
     return None if name is None else name.replace("_", "-")
 
 

@@ -35,12 +35,13 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         response = json_response(err.body, err.status, err.headers)
     except web.HTTPException as exc:
         response = _http_error(request, exc)
-    except Exception:
+    except Exception:  # noqa: BLE001 - logged, answered as a JSON 500
         server_log.exception("unexpected error answering %s %s (request id %s)",
                              request.method, request.path, request_id)
-        err = contract_error("GES.8002", f"internal error, request id {request_id}",
-                             status=500)
-        response = json_response(err.body, err.status)
+        internal = contract_error(
+            "GES.8002", f"internal error, request id {request_id}", status=500
+        )
+        response = json_response(internal.body, internal.status)
     response.headers[REQUEST_ID_HEADER] = request_id
     return response
 

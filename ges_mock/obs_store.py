@@ -46,8 +46,10 @@ ERRORS: dict[str, tuple[int, str]] = {
     ),
     "SignatureDoesNotMatch": (
         403,
-        "The request signature we calculated does not match the signature you "
-        "provided. Check your key and signing method.",
+        (
+            "The request signature we calculated does not match the signature "
+            "you provided. Check your key and signing method."
+        ),
     ),
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -15,7 +15,7 @@ def _package_dir(name: str) -> Traversable:
     return resources.files("ges_mock").joinpath(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """Return the JSON Schema `schemas/<name>.json`, parsed once."""
     text = _package_dir("schemas").joinpath(f"{name}.json").read_text("utf-8")

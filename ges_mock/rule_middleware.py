@@ -10,9 +10,9 @@ from typing import Any
 from aiohttp import web
 
 from .errors import ContractError
-from .protocol import read_body
 from .log import scenario_log
 from .middleware import REQUEST_ID_HEADER
+from .protocol import read_body
 from .request_keys import OFF_CONTRACT, REQUEST_ID, RULE, WORLD
 from .responses import json_response
 from .rules import MISSING, Action, Canned, Fault, RequestView, Rule, first_match

@@ -265,10 +265,11 @@ def _build_graphs(
             where = ["graphs", name, "jobs", index]
             if job["id"] in seen_jobs:
                 line = document.line_of([*where, "id"])
-                raise ScenarioError(
-                    [f"{source}:{line}: {_dotted(where)}.id: {job['id']!r} is already "
-                     f"a job of graph {seen_jobs[job['id']]!r}"]
+                message = (
+                    f"{source}:{line}: {_dotted(where)}.id: {job['id']!r} is "
+                    f"already a job of graph {seen_jobs[job['id']]!r}"
                 )
+                raise ScenarioError([message])
             seen_jobs[job["id"]] = name
             try:
                 jobs.append(_build_job(job))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -38,7 +38,7 @@ _TYPE_NAMES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator_for(schema_name: str, strict: bool = False) -> Draft202012Validator:
     """Return a validator for `schemas/<schema_name>.json`, built once.
 
@@ -51,7 +51,7 @@ def validator_for(schema_name: str, strict: bool = False) -> Draft202012Validato
     return Draft202012Validator(schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_check_for(schema_name: str, strict: bool = False) -> Check | None:
     """Return the compiled yes/no check of a schema, or None if it has none."""
     return compile_check(validator_for(schema_name, strict).schema)
@@ -102,24 +102,27 @@ def explain_error(
     """Split a jsonschema error into the field it is about and what is wrong."""
     where = field_path(error.absolute_path)
     kind = error.validator
-    value = error.instance
+    value: Any = error.instance
+    # jsonschema types these as possibly unset; errors from a validator carry them.
+    schema: Any = error.schema
+    expected_value: Any = error.validator_value
 
     if kind == "required":
         missing = _missing_property(error)
         return (f"{where}.{missing}" if where else missing), "is required"
     if kind == "additionalProperties":
-        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        extra = sorted(set(value) - set(schema.get("properties", {})))
         names = ", ".join(f"{where}.{e}" if where else e for e in extra)
         return names, "is not a documented field"
 
     subject = where or root
     if kind == "type":
-        expected = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
+        expected = _TYPE_NAMES.get(str(expected_value), str(expected_value))
         return subject, f"must be {expected}, got {_show(value)}"
     if kind == "minLength":
         return subject, "must not be empty"
     if kind in ("enum", "const"):
-        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        allowed = expected_value if kind == "enum" else [expected_value]
         choices = ", ".join(_show(a) for a in allowed)
         return subject, f"must be one of {choices}, got {_show(value)}"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -141,10 +144,11 @@ def _closed(schema: Any) -> Any:
 
 def _missing_property(error: ValidationError) -> str:
     present = error.instance if isinstance(error.instance, dict) else {}
-    for name in error.validator_value:
+    required: Any = error.validator_value
+    for name in required:
         if name not in present:
             return str(name)
-    return str(error.validator_value[0])
+    return str(required[0])
 
 
 def _show(value: Any) -> str:

@@ -81,8 +81,9 @@ def _child(node: yaml.Node | None, part: Any) -> tuple[yaml.Node, int] | None:
                 # A nested block starts below its key; the key's line reads better.
                 return value, key.start_mark.line + 1
         return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if part < len(node.value):
-            child = node.value[part]
-            return child, child.start_mark.line + 1
+    if not isinstance(node, yaml.SequenceNode) or not isinstance(part, int):
+        return None
+    if part < len(node.value):
+        child = node.value[part]
+        return child, child.start_mark.line + 1
     return None
