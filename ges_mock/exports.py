@@ -9,7 +9,14 @@ from .contract import export_failed
 from .export_csv import write_result_csv
 from .jobs import Job, JobKind, JobState
 from .log import jobs_log
-from .obs import ExportTarget, resolve_export_target, write_atomically
+from .obs import (
+    ExportTarget,
+    Signature,
+    file_signature,
+    resolve_export_target,
+    write_atomically,
+)
+from .results import AlgorithmResult
 from .shared_writes import shared_write
 from .world import World
 
@@ -50,6 +57,9 @@ def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
     failure = world.scenario.behaviour.export_failure
     if failure is not None:
         job.fail(*failure)
+    elif world.landed.holds(source.id, target.path):
+        # The same bytes already stand at the target: the export is written.
+        job.is_written = True
     else:
         job.is_written = False
         task = asyncio.get_running_loop().create_task(_write(world, source, job, target))
@@ -110,15 +120,13 @@ async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> N
         result = source.result
         if result is None:
             result = await asyncio.to_thread(world.result_of, source)
-        await shared_write(
+        signature = await shared_write(
             world,
             source.id,
             target.path,
-            lambda: write_atomically(
-                target,
-                lambda handle: write_result_csv(handle, result, source.runtime),
-            ),
+            lambda: _write_file(target, result, source.runtime),
         )
+        world.landed.record(source.id, target.path, signature)
     except OSError as err:
         jobs_log.warning("export job %s could not write %s: %s", job.id, target.key, err)
         job.fail(WRITE_FAILED, f"export failed, cannot write {target.key}: {err.strerror}")
@@ -128,3 +136,9 @@ async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> N
         job.fail(WRITE_FAILED, f"export failed, cannot write {target.key}: internal error")
     finally:
         job.is_written = True
+
+
+def _write_file(target: ExportTarget, result: AlgorithmResult, runtime: float) -> Signature | None:
+    """Write the result's CSV at `target`; return the signature of the file made."""
+    write_atomically(target, lambda handle: write_result_csv(handle, result, runtime))
+    return file_signature(target.path)

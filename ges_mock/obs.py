@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 from collections.abc import Callable, Iterable
@@ -17,7 +18,9 @@ from .log import obs_log
 
 __all__ = [
     "ExportTarget",
+    "Signature",
     "check_object_name",
+    "file_signature",
     "resolve_export_target",
     "write_atomically",
 ]
@@ -25,11 +28,18 @@ __all__ = [
 # Letters, digits and these marks are what OBS accepts in object names,
 # plus the CJK block U+4E00-U+9FA5; everything else is refused.
 _ALLOWED_MARKS = frozenset("!-_.*'()")
+# The same rule as one pattern, so a good name is accepted without a loop.
+_ALLOWED_NAME = re.compile(r"[A-Za-z0-9!\-_.*'()\u4e00-\u9fa5]*")
+_ALLOWED_PATH = re.compile(r"[A-Za-z0-9!\-_.*'()\u4e00-\u9fa5/]*")
 # Exported files get the usual mode, 0666 less the umask, as open() gives.
 _FILE_MODE = 0o666
 _FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _CSV_SUFFIX = ".csv"
+# The real path of each OBS root in use, as `_real_root` last found it.
+_REAL_ROOTS: dict[Path, str] = {}
+# A file's device, inode, size and modification time in nanoseconds.
+Signature = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class ExportTarget:
 
 def check_object_name(field: str, value: str, *, allow_slash: bool) -> None:
     """Raise GES.8000 naming the first character OBS would refuse."""
+    if (_ALLOWED_PATH if allow_slash else _ALLOWED_NAME).fullmatch(value):
+        return
     for position, char in enumerate(value):
         if _is_allowed(char) or (allow_slash and char == "/"):
             continue
@@ -102,6 +114,20 @@ def write_atomically(target: ExportTarget, write: Callable[[TextIO], None]) -> i
 
     obs_log.info("wrote %s (%d bytes)", target.key, size)
     return size
+
+
+def file_signature(path: Path) -> Signature | None:
+    """The identity and version of the regular file at `path`, or None.
+
+    The last component is not followed: a symlink there has no signature.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _open_folders(root: Path, folders: list[str]) -> int:
@@ -170,7 +196,7 @@ def _reject_dot_segments(field: str, segments: Iterable[str], value: str) -> Non
 
 
 def _ensure_inside(root: Path, path: Path) -> None:
-    real_root = os.path.realpath(root)
+    real_root = _real_root(root)
     if _plain_below(real_root, path.relative_to(root).parts):
         return
     real_path = os.path.realpath(path)
@@ -180,6 +206,23 @@ def _ensure_inside(root: Path, path: Path) -> None:
             "GES.8011",
             "export path resolves outside the OBS bucket",
         )
+
+
+def _real_root(root: Path) -> str:
+    """The root's real path, walked again only when the root itself is a link.
+
+    Only the root's own entry is looked at per request: a folder above it
+    swapped for a symlink while the mock runs is not noticed, as those are
+    the operator's folders, out of any request's reach.
+    """
+    known = _REAL_ROOTS.get(root)
+    if known is not None and not os.path.islink(root):
+        return known
+    real = os.path.realpath(root)
+    if len(_REAL_ROOTS) >= 64:
+        _REAL_ROOTS.clear()
+    _REAL_ROOTS[root] = real
+    return real
 
 
 def _plain_below(real_root: str, parts: tuple[str, ...]) -> bool:

@@ -12,6 +12,7 @@ from .jobs import Job, JobIdGenerator, JobKind, JobState, JobStore, Progression
 from .results import AlgorithmResult
 from .rules import RuleState
 from .scenario import GraphSpec, Scenario
+from .shared_writes import LandedFiles
 
 __all__ = ["World"]
 
@@ -35,6 +36,7 @@ class World:
         """Forget every job made since the start; restart ids and rule counters."""
         self.rule_state = RuleState(self.scenario.seed)
         self.jobs = JobStore()
+        self.landed = LandedFiles()
         self.ids = JobIdGenerator(self.scenario.seed)
         self._runtimes = random.Random(self.scenario.seed)
         for graph in self.scenario.graphs.values():

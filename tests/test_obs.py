@@ -9,7 +9,7 @@ from typing import TextIO
 import pytest
 
 from ges_mock.errors import ContractError
-from ges_mock.obs import resolve_export_target, write_atomically
+from ges_mock.obs import check_object_name, resolve_export_target, write_atomically
 
 
 def test_resolve__document_sample(tmp_path: Path) -> None:
@@ -124,3 +124,25 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_check_object_name__pattern_agrees_with_the_rule_on_every_character() -> None:
+    # The fast pattern and the per-character rule must refuse the same names.
+    refused = []
+    for code in [*range(0x10000), 0x1F600, 0x20000]:
+        char = chr(code)
+        try:
+            check_object_name("fileName", f"a{char}b", allow_slash=False)
+        except ContractError as err:
+            refused.append(char)
+            assert f"U+{code:04X}" in err.body["errorMessage"]
+    allowed_marks = set("!-_.*'()")
+    expected = [
+        chr(c)
+        for c in [*range(0x10000), 0x1F600, 0x20000]
+        if not (
+            (chr(c).isascii() and (chr(c).isalnum() or chr(c) in allowed_marks))
+            or 0x4E00 <= c <= 0x9FA5
+        )
+    ]
+    assert refused == expected
