@@ -89,9 +89,10 @@ def resolve_export_target(
     if not name.endswith(_CSV_SUFFIX):
         name += _CSV_SUFFIX
 
-    path = root.joinpath(*segments, name)
-    _ensure_inside(root, path)
-    return ExportTarget(root=root, path=path, key="/".join([*segments, name]))
+    parts = [*segments, name]
+    path = root.joinpath(*parts)
+    _ensure_inside(root, parts, path)
+    return ExportTarget(root=root, path=path, key="/".join(parts))
 
 
 def write_atomically(target: ExportTarget, write: Callable[[TextIO], None]) -> int:
@@ -195,9 +196,9 @@ def _reject_dot_segments(field: str, segments: Iterable[str], value: str) -> Non
         raise bad_parameter(f"{field} must not contain '.' or '..' segments, got {value!r}")
 
 
-def _ensure_inside(root: Path, path: Path) -> None:
+def _ensure_inside(root: Path, parts: list[str], path: Path) -> None:
     real_root = _real_root(root)
-    if _plain_below(real_root, path.relative_to(root).parts):
+    if _plain_below(real_root, parts):
         return
     real_path = os.path.realpath(path)
     if os.path.commonpath([real_root, real_path]) != real_root:
@@ -225,7 +226,7 @@ def _real_root(root: Path) -> str:
     return real
 
 
-def _plain_below(real_root: str, parts: tuple[str, ...]) -> bool:
+def _plain_below(real_root: str, parts: list[str]) -> bool:
     """True when no existing component below the root is a symlink.
 
     Then the path cannot lead outside the root (its segments hold no '.' or
