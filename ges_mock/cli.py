@@ -19,7 +19,6 @@ from .environment import env_default
 from .errors import GesMockError, ScenarioError
 from .journal import DEFAULT_JOURNAL_SIZE
 from .log import server_log
-from .log_stream import TurnBufferedHandler
 from .logformat import LOG_FORMATS, make_formatter
 from .loops import LOOP_CHOICES, run_on_loop
 from .openapi import build_openapi
@@ -136,7 +135,7 @@ def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    handler = TurnBufferedHandler(sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(make_formatter(args.log_format))
     logging.basicConfig(level=args.log_level, handlers=[handler])
     config = ServerConfig(
