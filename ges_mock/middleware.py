@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import random
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -11,24 +9,19 @@ from aiohttp import web
 from .contract import contract_error
 from .errors import ContractError, error_body
 from .log import server_log
-from .request_keys import REQUEST_ID
+from .request_keys import request_id_of
 from .responses import json_response
 
 __all__ = ["REQUEST_ID_HEADER", "errors_as_json"]
 
 REQUEST_ID_HEADER = "X-Request-Id"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# Request ids: 32 hex digits, a random half per process and a counter half,
-# unique without the cost of a UUID per request.
-_ID_PREFIX = f"{random.SystemRandom().getrandbits(64):016x}"
-_id_counter = itertools.count(1)
 
 
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Give each request an id; turn every error into the documented JSON body."""
-    request_id = f"{_ID_PREFIX}{next(_id_counter):016x}"
-    request[REQUEST_ID] = request_id
+    request_id = request_id_of(request)
     try:
         response = await handler(request)
     except ContractError as err:

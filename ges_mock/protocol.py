@@ -7,11 +7,11 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 from aiohttp.web_request import BaseRequest
 
 from .errors import ContractError, error_body
-from .request_keys import BODY_OUTCOME, REQUEST_ID
+from .request_keys import BODY_OUTCOME, request_id_of
 from .responses import json_response
 
 __all__ = [
@@ -36,20 +36,30 @@ async def read_body(request: web.Request) -> bytes:
     the outcome is kept on the request, so a slow client is waited for once.
     """
     outcome: bytes | ContractError | None = request.get(BODY_OUTCOME)
-    if outcome is None and request.content.is_eof():
-        # All of it has arrived (the usual small body): no timer is needed.
-        outcome = await request.read()
     if outcome is None:
-        timeout = request.app[READ_TIMEOUT]
-        try:
-            outcome = await asyncio.wait_for(request.read(), timeout)
-        except asyncio.TimeoutError:
-            message = f"request body did not arrive within {timeout:g} seconds"
-            outcome = ContractError(408, "GES.8000", message)
+        outcome = await _receive_body(request)
         request[BODY_OUTCOME] = outcome
     if isinstance(outcome, ContractError):
         raise outcome
     return outcome
+
+
+async def _receive_body(request: web.Request) -> bytes | ContractError:
+    timeout = request.app[READ_TIMEOUT]
+    try:
+        if request.content.is_eof():
+            # All of it has arrived (the usual small body): no timer is needed.
+            return await request.read()
+        return await asyncio.wait_for(request.read(), timeout)
+    except asyncio.TimeoutError:
+        message = f"request body did not arrive within {timeout:g} seconds"
+        return ContractError(408, "GES.8000", message)
+    except RequestPayloadError as err:
+        # A body that does not decode as its Content-Encoding says.
+        # aiohttp words it "400, message:\n  <reason>"; the reason is the last line.
+        lines = str(err).strip().splitlines() or ["it does not decode"]
+        reason = lines[-1].strip()
+        return ContractError(400, "GES.8000", f"request body is unreadable: {reason}")
 
 
 async def expect_within_limit(request: web.Request) -> web.StreamResponse | None:
@@ -77,7 +87,7 @@ async def expect_within_limit(request: web.Request) -> web.StreamResponse | None
 def _early_answer(request: web.Request, status: int, message: str) -> web.Response:
     # The expect handler runs before the middlewares: give the id here.
     response = json_response(error_body("GES.8000", message), status)
-    response.headers[_REQUEST_ID_HEADER] = request.get(REQUEST_ID, "-")
+    response.headers[_REQUEST_ID_HEADER] = request_id_of(request)
     response.force_close()
     return response
 
@@ -105,6 +115,7 @@ class _JsonErrorsRequestHandler(RequestHandler):
         response = json_response(
             error_body(code, f"malformed HTTP request: {reason}"),
             plain.status,
+            {_REQUEST_ID_HEADER: request_id_of(request)},
         )
         response.force_close()
         return response

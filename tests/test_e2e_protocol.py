@@ -149,6 +149,7 @@ def test_expect__over_the_limit_is_413_before_the_body(
     assert answer.json() == _error(
         "request body of 5000 bytes is larger than the limit of 100 bytes"
     )
+    assert len(answer.headers["x-request-id"]) == 32
 
 
 def test_expect__within_the_limit_continues(default_server: MockProcess) -> None:
@@ -237,6 +238,22 @@ def test_malformed_http__is_400_json(
 
     assert (answer.status, answer.headers["content-type"]) == (400, "application/json")
     assert answer.json() == _error(message)
+    assert len(answer.headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_body__not_in_its_content_encoding_is_400(
+    default_server: MockProcess, encoding: str
+) -> None:
+    headers = {"Content-Encoding": encoding}
+
+    answer = _request(default_server, "POST", EXPORT, GOOD, headers)
+
+    assert answer.status == 400
+    assert answer.json() == _error(
+        f"request body is unreadable: Can not decode content-encoding: {encoding}"
+    )
+    assert len(answer.headers["x-request-id"]) == 32
 
 
 def test_slow_headers__connection_is_closed(
