@@ -23,6 +23,7 @@ from .errors import GesMockError, ScenarioError
 from .handlers import REGISTRY
 from .journal import ADMIN_PREFIX, JOURNAL, entries_matching, parse_since
 from .log import admin_log
+from .obs import is_temporary_name
 from .registry import Registry
 from .responses import json_response
 from .scenario import load_scenario_text
@@ -40,7 +41,6 @@ __all__ = [
 
 Payload = tuple[int, Any]
 Operation = Callable[[web.Application, Mapping[str, str], bytes], Awaitable[Payload]]
-TEMPORARY_SUFFIX = ".tmp"
 
 
 class AdminError(GesMockError):
@@ -339,7 +339,7 @@ def _list_files(root: Path) -> list[dict[str, Any]]:
     found = []
     for directory, _, names in os.walk(root):
         for name in names:
-            if name.endswith(TEMPORARY_SUFFIX):
+            if is_temporary_name(name):
                 continue
             path = Path(directory, name)
             found.append(

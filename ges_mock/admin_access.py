@@ -58,7 +58,11 @@ async def guard_admin(request: web.Request, handler: Handler) -> web.StreamRespo
 def _matches(given: str | None, expected: str) -> bool:
     if given is None:
         return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+    # Header bytes that are not UTF-8 arrive as surrogate escapes.
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogateescape"),
+        expected.encode("utf-8", "surrogateescape"),
+    )
 
 
 def create_admin_app(

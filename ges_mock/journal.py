@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
@@ -40,6 +41,10 @@ MASKED_HEADERS = frozenset(
     {"x-auth-token", "authorization", "x-ges-mock-admin-token"}
 )
 MASKED_BODY_FIELDS = ("accessKey", "secretKey")
+# In a body that is not JSON: a key's string value, even one cut short...
+_SECRET_VALUE = re.compile(r'("(?:accessKey|secretKey)"\s*:\s*)"(?:[^"\\]|\\.)*"?')
+# ...and an obsParameters that is not an object, masked to the end.
+_BARE_OBS_PARAMETERS = re.compile(r'"obsParameters"\s*:\s*(?!\{)')
 # LIMITATION: the journal keeps a body whole up to 64 KiB; a longer one is
 # cut there and kept as text, so verifying its fields finds nothing.
 BODY_KEEP = 64 * 1024
@@ -219,22 +224,38 @@ def mask_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def mask_body(raw: bytes) -> Any:
-    """Decode a body for the journal: JSON with OBS keys masked, else text."""
+    """Decode a body for the journal: JSON with OBS keys masked, else text.
+
+    A body that is not JSON has its key values masked in the text, and
+    everything after an `obsParameters` that is not an object; a body
+    longer than BODY_KEEP is masked whole, then cut there as text.
+    """
     if not raw:
         return None
-    text = raw[:BODY_KEEP].decode("utf-8", errors="replace")
-    if len(raw) > BODY_KEEP:
-        return text
     try:
         data = json.loads(raw)
     except ValueError:
-        return text
-    if isinstance(data, dict) and isinstance(data.get("obsParameters"), dict):
-        keys = data["obsParameters"]
-        for name in MASKED_BODY_FIELDS:
-            if name in keys:
-                keys[name] = MASK
+        return _mask_text(raw[:BODY_KEEP].decode("utf-8", errors="replace"))
+    if isinstance(data, dict) and "obsParameters" in data:
+        data["obsParameters"] = _mask_obs_parameters(data["obsParameters"])
+    if len(raw) > BODY_KEEP:
+        return json.dumps(data, ensure_ascii=False)[:BODY_KEEP]
     return data
+
+
+def _mask_obs_parameters(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return MASK
+    return {
+        name: MASK if name in MASKED_BODY_FIELDS else item
+        for name, item in value.items()
+    }
+
+
+def _mask_text(text: str) -> str:
+    text = _SECRET_VALUE.sub(lambda found: f'{found.group(1)}"{MASK}"', text)
+    bare = _BARE_OBS_PARAMETERS.search(text)
+    return text if bare is None else text[: bare.end()] + MASK
 
 
 @web.middleware

@@ -21,6 +21,7 @@ __all__ = [
     "Signature",
     "check_object_name",
     "file_signature",
+    "is_temporary_name",
     "resolve_export_target",
     "write_atomically",
 ]
@@ -36,6 +37,8 @@ _FILE_MODE = 0o666
 _FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _CSV_SUFFIX = ".csv"
+# OBS refuses object keys longer than this, in UTF-8 bytes.
+MAX_KEY_BYTES = 1024
 # The real path of each OBS root in use, as `_real_root` last found it.
 _REAL_ROOTS: dict[Path, str] = {}
 # A file's device, inode, size and modification time in nanoseconds.
@@ -90,9 +93,25 @@ def resolve_export_target(
         name += _CSV_SUFFIX
 
     parts = [*segments, name]
+    _reject_reserved_names(parts)
+    key_bytes = len("/".join(parts).encode("utf-8"))
+    if key_bytes > MAX_KEY_BYTES:
+        raise bad_parameter(
+            f"exportPath and fileName make an object key of {key_bytes} bytes; "
+            f"OBS allows at most {MAX_KEY_BYTES}"
+        )
     path = root.joinpath(*parts)
     _ensure_inside(root, parts, path)
     return ExportTarget(root=root, path=path, key="/".join(parts))
+
+
+def is_temporary_name(name: str) -> bool:
+    """Whether a name is kept for unfinished writes, hidden from every listing.
+
+    Writes in progress are named `.<name>.<16 hex digits>.tmp`; names ending
+    in `.tmp` or starting with `.tmp-` are all kept for such files.
+    """
+    return name.endswith(".tmp") or name.startswith(".tmp-")
 
 
 def write_atomically(target: ExportTarget, write: Callable[[TextIO], None]) -> int:
@@ -194,6 +213,17 @@ def _describe_char(char: str) -> str:
 def _reject_dot_segments(field: str, segments: Iterable[str], value: str) -> None:
     if any(s in (".", "..") for s in segments):
         raise bad_parameter(f"{field} must not contain '.' or '..' segments, got {value!r}")
+
+
+def _reject_reserved_names(parts: list[str]) -> None:
+    # A file or folder named like a write in progress would never be listed.
+    *segments, name = parts
+    for field, part in [*(("exportPath", s) for s in segments), ("fileName", name)]:
+        if is_temporary_name(part):
+            raise bad_parameter(
+                f"{field} names {part!r}, a name kept for unfinished writes "
+                "(ending in '.tmp' or starting with '.tmp-')"
+            )
 
 
 def _ensure_inside(root: Path, parts: list[str], path: Path) -> None:

@@ -10,13 +10,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .obs import is_temporary_name
+
 __all__ = [
     "ERRORS",
     "EtagCache",
     "ListPage",
     "ObjectEntry",
     "ObsError",
-    "is_temporary_name",
     "list_bucket",
     "resolve_bucket",
     "resolve_object",
@@ -82,11 +83,6 @@ class ListPage:
     entries: list[ObjectEntry]
     prefixes: list[str]
     is_truncated: bool
-
-
-def is_temporary_name(name: str) -> bool:
-    """Tell whether a file or folder name belongs to an unfinished write."""
-    return name.startswith(".tmp-") or name.endswith(".tmp")
 
 
 def is_safe_segment(segment: str) -> bool:

@@ -16,7 +16,12 @@ def json_response(
     headers: dict[str, str] | None = None,
 ) -> web.Response:
     """Answer `body` as compact UTF-8 JSON."""
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        # A lone surrogate (from a JSON escape or an undecodable header byte)
+        # has no UTF-8 form; escaped, it is still valid JSON text.
+        payload = json.dumps(body, separators=(",", ":")).encode()
     return web.Response(
         body=payload,
         status=status,

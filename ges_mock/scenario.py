@@ -168,7 +168,7 @@ def load_scenario_text(
     if errors:
         raise ScenarioError([_locate(source, document, e) for e in errors])
 
-    name = data.get("name") or Path(source.split(" ")[0]).stem or "scenario"
+    name = data.get("name") or _name_from_file(source)
     return Scenario(
         name=name,
         source=source,
@@ -179,6 +179,12 @@ def load_scenario_text(
         rules=build_rules(data.get("rules", []), source, document),
         obs_credentials=data.get("obs", {}).get("credentials"),
     )
+
+
+def _name_from_file(source: str) -> str:
+    """The file's stem, unless it is no folder name (a file named `...yaml`)."""
+    stem = Path(source.split(" ")[0]).stem
+    return "scenario" if stem in ("", ".", "..") else stem
 
 
 def _parse(text: str, source: str) -> YamlDocument:

@@ -27,6 +27,9 @@ _PHRASED = frozenset({
     "required", "additionalProperties", "type", "minLength", "enum", "const",
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
 })
+# Values under these top-level fields are credentials: never shown.
+_SECRET_FIELDS = frozenset({"obsParameters"})
+_HIDDEN = object()
 _TYPE_NAMES = {
     "object": "an object",
     "array": "an array",
@@ -103,6 +106,9 @@ def explain_error(
     where = field_path(error.absolute_path)
     kind = error.validator
     value: Any = error.instance
+    if _is_secret(error.absolute_path):
+        # The answer, the journal and the log must never echo a credential.
+        value = _HIDDEN
     # jsonschema types these as possibly unset; errors from a validator carry them.
     schema: Any = error.schema
     expected_value: Any = error.validator_value
@@ -125,8 +131,13 @@ def explain_error(
         allowed = expected_value if kind == "enum" else [expected_value]
         choices = ", ".join(_show(a) for a in allowed)
         return subject, f"must be one of {choices}, got {_show(value)}"
+    if kind == "pattern" and "description" in schema:
+        # The pattern itself reads badly; its schema says in words what fits.
+        return subject, f"{_show(value)} is not allowed: {schema['description']}"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return subject, f"is out of range: {error.message}"
+    if value is _HIDDEN:
+        return subject, f"does not match the documented {kind}"
     return subject, error.message
 
 
@@ -151,7 +162,13 @@ def _missing_property(error: ValidationError) -> str:
     return str(required[0])
 
 
+def _is_secret(path: Iterable[Any]) -> bool:
+    return next(iter(path), None) in _SECRET_FIELDS
+
+
 def _show(value: Any) -> str:
     """Render a JSON value the way the client sent it, shortened."""
+    if value is _HIDDEN:
+        return "***"
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text if len(text) <= 60 else text[:57] + "..."
