@@ -12,7 +12,7 @@ from aiohttp import web
 from .contract import bad_parameter
 from .protocol import read_body
 
-__all__ = ["read_json_body"]
+__all__ = ["MAX_DEPTH", "nesting_depth", "parse_json", "read_json_body"]
 
 ACCEPTED_TYPE = "application/json"
 # Deeper bodies are refused before any schema walks them.
@@ -65,7 +65,7 @@ def parse_json(text: str) -> Any:
     except ValueError as err:
         raise bad_parameter(f"request body is not valid JSON: {err}") from err
 
-    if _depth(value) > MAX_DEPTH:
+    if nesting_depth(value) > MAX_DEPTH:
         raise bad_parameter(f"request body is nested deeper than {MAX_DEPTH} levels")
     return value
 
@@ -97,7 +97,7 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _depth(value: Any) -> int:
+def nesting_depth(value: Any) -> int:
     """Nesting depth of a parsed value, counted without recursion."""
     deepest = 0
     stack = [(value, 1)]

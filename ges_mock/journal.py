@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractMatchInfo
 from multidict import CIMultiDict
 
+from .body import MAX_DEPTH, nesting_depth
 from .errors import ContractError, GesMockError
 from .protocol import read_body
 from .request_keys import OFF_CONTRACT, REQUEST_ID, RULE, WORLD
@@ -234,7 +235,11 @@ def mask_body(raw: bytes) -> Any:
         return None
     try:
         data = json.loads(raw)
-    except ValueError:
+        is_json = nesting_depth(data) <= MAX_DEPTH
+    except (ValueError, RecursionError):
+        is_json = False
+    if not is_json:
+        # Deeper values stay text too, so the admin answer can always encode them.
         return _mask_text(raw[:BODY_KEEP].decode("utf-8", errors="replace"))
     if isinstance(data, dict) and "obsParameters" in data:
         data["obsParameters"] = _mask_obs_parameters(data["obsParameters"])

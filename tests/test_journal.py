@@ -55,6 +55,9 @@ def test_mask_headers__hides_token_and_signature() -> None:
             {"obsParameters": {"accessKey": "***", "secretKey": "***", "x": 1}},
         ),
         (b'{"obsParameters": "plain"}', {"obsParameters": "***"}),
+        (b"null", None),
+        (b"[" * 33 + b"]" * 33, "[" * 33 + "]" * 33),
+        (b"[" * 100_000 + b"]" * 100_000, "[" * BODY_KEEP),
     ],
 )
 def test_mask_body(raw: bytes, kept: Any) -> None:
