@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .app import DEFAULT_BODY_LIMIT
-from .environment import env_default
+from .environment import env_default, env_flag
 from .errors import GesMockError, ScenarioError
 from .journal import DEFAULT_JOURNAL_SIZE
 from .log import server_log
@@ -27,7 +27,7 @@ from .scenario import load_scenario
 from .scenario_set import expand_references, load_scenarios
 from .server import ServerConfig, is_loopback, start_server
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 READY_TIMEOUT = 3.0
@@ -35,7 +35,7 @@ READY_TIMEOUT = 3.0
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     try:
-        args = _parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
         return int(args.run(args))
     except ScenarioError as err:
         for problem in err.problems:
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ges-mock",
         description="A contract-testing double of Huawei Cloud GES's export-result API.",
@@ -77,17 +77,21 @@ def _parser() -> argparse.ArgumentParser:
                             "repeatable, the first is the default (default: default; "
                             "env GES_MOCK_SCENARIO, comma-separated)")
     serve.add_argument("--shared-obs-root", action="store_true",
+                       default=env_default("SHARED_OBS_ROOT", False, env_flag),
                        help="let several scenarios write to the same OBS root "
                             "instead of <obs-root>/<scenario-name>/")
     serve.add_argument("--no-watch", dest="watch", action="store_false",
+                       default=not env_default("NO_WATCH", False, env_flag),
                        help="do not reload scenario files when they change")
-    serve.add_argument("--watch-interval", type=float, default=0.0,
+    serve.add_argument("--watch-interval", type=float,
+                       default=env_default("WATCH_INTERVAL", 0.0, float),
                        help="check scenario files at most this often, in seconds "
                             "(default 0: before every request)")
     serve.add_argument("--body-limit", type=int,
                        default=env_default("BODY_LIMIT", DEFAULT_BODY_LIMIT, int),
                        help="largest request body in bytes (default 1 MiB)")
-    serve.add_argument("--read-timeout", type=float, default=DEFAULT_READ_TIMEOUT,
+    serve.add_argument("--read-timeout", type=float,
+                       default=env_default("READ_TIMEOUT", DEFAULT_READ_TIMEOUT, float),
                        help="seconds a client may take to send a request's headers "
                             "or body, or stay idle between requests (default 15)")
     serve.add_argument("--journal-size", type=int,
@@ -99,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-format", choices=LOG_FORMATS,
                        default=env_default("LOG_FORMAT", "text", _one_of(LOG_FORMATS)),
                        help="text lines, or one JSON object per line (default text)")
-    serve.add_argument("--loop", default="auto", choices=LOOP_CHOICES,
+    serve.add_argument("--loop", choices=LOOP_CHOICES,
+                       default=env_default("LOOP", "auto", _one_of(LOOP_CHOICES)),
                        help="event loop; auto uses uvloop when installed, as with "
                             "the [fast] extra (default auto)")
     serve.set_defaults(run=_serve)

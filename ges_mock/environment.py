@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from .errors import GesMockError
 
-__all__ = ["ENV_PREFIX", "env_default"]
+__all__ = ["ENV_PREFIX", "env_default", "env_flag"]
 
 ENV_PREFIX = "GES_MOCK_"
 T = TypeVar("T")
@@ -31,3 +31,13 @@ def env_default(
         raise GesMockError(
             f"environment variable {variable} is {raw!r}, which is not valid: {err}"
         ) from err
+
+
+def env_flag(raw: str) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off, in any case."""
+    word = raw.lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected one of 1, true, yes, on, 0, false, no, off")

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from ges_mock.environment import env_default
+from ges_mock.cli import build_parser
+from ges_mock.environment import env_default, env_flag
 from ges_mock.errors import GesMockError
 from ges_mock.logformat import JsonLinesFormatter
 
@@ -28,6 +29,32 @@ def test_env_default__bad_value_names_the_variable() -> None:
         "environment variable GES_MOCK_PORT is 'eighty', which is not valid: "
         "invalid literal for int() with base 10: 'eighty'"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("TRUE", True), ("on", True), ("0", False), ("No", False)]
+)
+def test_env_flag__yes_and_no_words(raw: str, value: bool) -> None:
+    assert env_flag(raw) is value
+
+
+def test_env_flag__other_words_are_refused() -> None:
+    with pytest.raises(ValueError, match="expected one of 1, true"):
+        env_flag("maybe")
+
+
+def test_serve_flags__every_one_has_a_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    variables = {
+        "READ_TIMEOUT": "2.5", "WATCH_INTERVAL": "1", "LOOP": "asyncio",
+        "SHARED_OBS_ROOT": "yes", "NO_WATCH": "true",
+    }
+    for name, raw in variables.items():
+        monkeypatch.setenv("GES_MOCK_" + name, raw)
+
+    args = build_parser().parse_args(["serve"])
+
+    assert (args.read_timeout, args.watch_interval, args.loop) == (2.5, 1.0, "asyncio")
+    assert (args.shared_obs_root, args.watch) == (True, False)
 
 
 def test_cli__bad_log_format_variable_exits_2() -> None:
