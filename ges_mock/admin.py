@@ -231,11 +231,19 @@ async def _reset(
 
 
 def _restore(registry: Registry, initial: list[World]) -> None:
-    """Put back the scenarios the server started with, the first as default."""
+    """Put back the scenarios the server started with, the first as default.
+
+    Scenarios loaded since are dropped, so one a test loaded can no longer
+    answer later tests (by header, or by a project its `auth.projects` claims).
+    """
     for world in initial:
         registry.put(world)
     if initial:
         registry.default = initial[0]
+    started = {world.name for world in initial}
+    for name in registry.names():
+        if name not in started:
+            registry.remove(name)
 
 
 async def _scenarios(

@@ -57,20 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the mock server")
     serve.add_argument("--host", default=env_default("HOST", "127.0.0.1", str),
                        help="address to bind (default 127.0.0.1; env GES_MOCK_HOST)")
-    serve.add_argument("--port", type=int, default=env_default("PORT", 8080, int),
+    serve.add_argument("--port", type=_port, default=env_default("PORT", 8080, _port),
                        help="port to listen on; 0 picks a free one (default 8080)")
     serve.add_argument("--obs-root", type=Path,
                        default=env_default("OBS_ROOT", Path("obs-data"), Path),
                        help="local directory standing in for OBS (default ./obs-data)")
-    serve.add_argument("--obs-port", type=int,
-                       default=env_default("OBS_PORT", None, int),
+    serve.add_argument("--obs-port", type=_port,
+                       default=env_default("OBS_PORT", None, _port),
                        help="also serve the OBS root, path-style, on this port")
     serve.add_argument("--admin-token", default=env_default("ADMIN_TOKEN", None, str),
                        help="require this token in X-Ges-Mock-Admin-Token for "
                             "/__admin/ (health and ready stay open; env "
                             "GES_MOCK_ADMIN_TOKEN)")
-    serve.add_argument("--admin-port", type=int,
-                       default=env_default("ADMIN_PORT", None, int),
+    serve.add_argument("--admin-port", type=_port,
+                       default=env_default("ADMIN_PORT", None, _port),
                        help="serve /__admin/ only on this port, not on --port")
     serve.add_argument("--scenario", action="append", default=None,
                        help="scenario file, directory of them, or bundled name; "
@@ -83,19 +83,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-watch", dest="watch", action="store_false",
                        default=not env_default("NO_WATCH", False, env_flag),
                        help="do not reload scenario files when they change")
-    serve.add_argument("--watch-interval", type=float,
-                       default=env_default("WATCH_INTERVAL", 0.0, float),
+    serve.add_argument("--watch-interval", type=_seconds(zero_ok=True),
+                       default=env_default("WATCH_INTERVAL", 0.0, _seconds(zero_ok=True)),
                        help="check scenario files at most this often, in seconds "
                             "(default 0: before every request)")
-    serve.add_argument("--body-limit", type=int,
-                       default=env_default("BODY_LIMIT", DEFAULT_BODY_LIMIT, int),
+    serve.add_argument("--body-limit", type=_at_least(0),
+                       default=env_default("BODY_LIMIT", DEFAULT_BODY_LIMIT,
+                                           _at_least(0)),
                        help="largest request body in bytes (default 1 MiB)")
-    serve.add_argument("--read-timeout", type=float,
-                       default=env_default("READ_TIMEOUT", DEFAULT_READ_TIMEOUT, float),
+    serve.add_argument("--read-timeout", type=_seconds(zero_ok=False),
+                       default=env_default("READ_TIMEOUT", DEFAULT_READ_TIMEOUT,
+                                           _seconds(zero_ok=False)),
                        help="seconds a client may take to send a request's headers "
                             "or body, or stay idle between requests (default 15)")
-    serve.add_argument("--journal-size", type=int,
-                       default=env_default("JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE, int),
+    serve.add_argument("--journal-size", type=_at_least(1),
+                       default=env_default("JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE,
+                                           _at_least(1)),
                        help="requests the journal keeps, oldest dropped first "
                             f"(default {DEFAULT_JOURNAL_SIZE})")
     serve.add_argument("--log-level", choices=LOG_LEVELS,
@@ -128,6 +131,48 @@ def _env_scenarios() -> list[str]:
     """Scenarios named by GES_MOCK_SCENARIO (comma-separated), else the default."""
     raw = env_default("SCENARIO", "", str)
     return [part.strip() for part in raw.split(",") if part.strip()] or ["default"]
+
+
+class _BadValue(argparse.ArgumentTypeError, ValueError):
+    """A flag or GES_MOCK_* value out of range: argparse and env_default both say why."""
+
+
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise _BadValue(f"port must be a whole number, got {raw!r}") from None
+    if not 0 <= port <= 65535:
+        raise _BadValue(f"port must be between 0 and 65535, got {port}")
+    return port
+
+
+def _at_least(least: int) -> Callable[[str], int]:
+    def convert(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise _BadValue(f"expected a whole number, got {raw!r}") from None
+        if value < least:
+            raise _BadValue(f"must be at least {least}, got {raw}")
+        return value
+
+    return convert
+
+
+def _seconds(*, zero_ok: bool) -> Callable[[str], float]:
+    def convert(raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise _BadValue(f"expected a number of seconds, got {raw!r}") from None
+        # Written so that nan and infinity fail too.
+        if not (0 <= value if zero_ok else 0 < value) or value == float("inf"):
+            bound = "at least 0" if zero_ok else "more than 0"
+            raise _BadValue(f"must be {bound} seconds, got {raw}")
+        return value
+
+    return convert
 
 
 def _one_of(choices: Sequence[str]) -> Callable[[str], str]:

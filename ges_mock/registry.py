@@ -60,6 +60,15 @@ class Registry:
             self.default = new
         self._index_claims()
 
+    def remove(self, name: str) -> World | None:
+        """Stop running scenario `name` (never the default); return it, or None."""
+        world = self._worlds.get(name)
+        if world is None or world is self.default:
+            return None
+        del self._worlds[name]
+        self._index_claims()
+        return world
+
     def get(self, name: str) -> World | None:
         """Return the running scenario `name`, or None."""
         return self._worlds.get(name)

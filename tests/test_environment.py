@@ -93,3 +93,36 @@ def test_json_lines__one_object_per_record() -> None:
         "logger": "ges_mock.obs",
         "message": "wrote b/f.csv (12 bytes)",
     }
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["--port", "70000"], {},
+         "argument --port: port must be between 0 and 65535, got 70000"),
+        (["--journal-size", "0"], {}, "argument --journal-size: must be at least 1, got 0"),
+        (["--body-limit", "-1"], {}, "argument --body-limit: must be at least 0, got -1"),
+        (["--read-timeout", "0"], {},
+         "argument --read-timeout: must be more than 0 seconds, got 0"),
+        ([], {"GES_MOCK_OBS_PORT": "-3"},
+         "environment variable GES_MOCK_OBS_PORT is '-3', which is not valid: "
+         "port must be between 0 and 65535, got -3"),
+        ([], {"GES_MOCK_JOURNAL_SIZE": "0"},
+         "environment variable GES_MOCK_JOURNAL_SIZE is '0', which is not valid: "
+         "must be at least 1, got 0"),
+    ],
+)
+def test_cli__out_of_range_number_exits_2_with_a_message(
+    argv: list[str], env: dict[str, str], message: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ges_mock", "serve", *argv],
+        env={**env, "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr

@@ -137,6 +137,40 @@ def test_unmarked(ges_mock):
     result.assert_outcomes(passed=2)
 
 
+P1_DOWN_TEST = """
+import pytest
+
+P1_DOWN = '''
+name: p1-down
+auth: {projects: [my-project]}
+graphs:
+  movie: {data: {builtin: karate_club}, jobs: [{id: louvain-demo, algorithm: louvain}]}
+rules:
+  - match: {endpoint: export}
+    respond: {status: 503}
+'''
+
+@pytest.mark.ges_mock_scenario(P1_DOWN)
+def test_marked(ges_mock):
+    assert export(ges_mock).status_code == 503
+
+def test_unmarked(ges_mock):
+    listed = requests.get(ges_mock.url + "/__admin/scenarios", timeout=10).json()
+    assert [s["name"] for s in listed["scenarios"]] == ["default"]
+    assert export(ges_mock).status_code == 200
+"""
+
+
+def test_plugin__marker_scenario_does_not_answer_later_tests(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(EXPORT_TEST + P1_DOWN_TEST)
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=2)
+
+
 def test_plugin__marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--markers")
 
