@@ -65,7 +65,10 @@ RESPONSE_OVERRIDES = {
 SERVED_SUBRESOURCES = frozenset({"versionid", *RESPONSE_OVERRIDES})
 
 OBS_ROOT = web.AppKey("obs_root", Path)
-OBS_CREDENTIALS: web.AppKey[dict[str, str] | None] = web.AppKey("obs_credentials")
+Credentials = Mapping[str, str]
+OBS_CREDENTIALS: web.AppKey[Callable[[], Credentials | None]] = web.AppKey(
+    "obs_credentials"
+)
 OBS_ETAGS = web.AppKey("obs_etags", EtagCache)
 
 
@@ -369,7 +372,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 async def obs_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Check the signature, then turn every failure into an OBS error answer."""
     try:
-        credentials = request.app[OBS_CREDENTIALS]
+        credentials = request.app[OBS_CREDENTIALS]()
         if credentials is not None:
             verify_signature(
                 request.method,
@@ -404,23 +407,36 @@ async def add_obs_headers(request: web.Request, response: web.StreamResponse) ->
 
 def create_obs_app(
     root: Path,
-    credentials: Mapping[str, str] | None = None,
+    credentials: Credentials | Callable[[], Credentials | None] | None = None,
 ) -> web.Application:
     """Build the read-only OBS application that serves `root` path-style.
 
     With `credentials` ({"accessKey", "secretKey"}) every request must be
-    signed with them; with None any request is accepted, signed or not.
+    signed with them; with None any request is accepted, signed or not. A
+    callable is asked on every request, so the keys can follow the scenario
+    that is the default at that moment.
     """
-    if credentials is not None and not {"accessKey", "secretKey"} <= set(credentials):
-        raise ValueError(
-            "credentials must hold 'accessKey' and 'secretKey', "
-            f"got keys {sorted(credentials)!r}"
-        )
+    if callable(credentials):
+        current = credentials
+    else:
+        fixed = None if credentials is None else _checked_credentials(credentials)
+
+        def current() -> Credentials | None:
+            return fixed
 
     app = web.Application(middlewares=[obs_middleware])
     app[OBS_ROOT] = Path(root).resolve()
-    app[OBS_CREDENTIALS] = None if credentials is None else dict(credentials)
+    app[OBS_CREDENTIALS] = current
     app[OBS_ETAGS] = EtagCache()
     app.router.add_route("*", "/{path:.*}", dispatch)
     app.on_response_prepare.append(add_obs_headers)
     return app
+
+
+def _checked_credentials(credentials: Credentials) -> dict[str, str]:
+    if not {"accessKey", "secretKey"} <= set(credentials):
+        raise ValueError(
+            "credentials must hold 'accessKey' and 'secretKey', "
+            f"got keys {sorted(credentials)!r}"
+        )
+    return dict(credentials)

@@ -111,7 +111,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     try:
         if config.obs_port is not None:
-            obs = await _start_obs(config, config.obs_port)
+            obs = await _start_obs(config, registry, config.obs_port)
             server.obs_runner, server.obs_url = obs
         if config.admin_port is not None:
             admin = create_admin_app(registry, app[JOURNAL], config.admin_token)
@@ -152,14 +152,18 @@ async def _serve(
     return runner, f"http://{_url_host(host)}:{bound}"
 
 
-async def _start_obs(config: ServerConfig, port: int) -> tuple[web.AppRunner, str]:
+async def _start_obs(
+    config: ServerConfig, registry: Registry, port: int
+) -> tuple[web.AppRunner, str]:
     """Serve the OBS root read-only, path-style, for the OBS SDK's downloads."""
-    # LIMITATION: the OBS read side takes its credentials once, at start, from
-    # the first scenario; a scenario loaded later does not change them.
-    credentials = config.obs_credentials
-    if credentials is None and config.scenarios:
-        credentials = config.scenarios[0].obs_credentials
-    app = create_obs_app(config.obs_root, credentials)
+    fixed = config.obs_credentials
+    if fixed is not None:
+        app = create_obs_app(config.obs_root, fixed)
+    else:
+        # The keys follow whichever scenario is the default when a request comes.
+        app = create_obs_app(
+            config.obs_root, lambda: registry.default.scenario.obs_credentials
+        )
     return await _serve(app, config, port)
 
 

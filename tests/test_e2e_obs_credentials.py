@@ -116,3 +116,27 @@ def test_export__other_credentials_refused(
         400, {"errorCode": "GES.8011", "errorMessage": message}
     )
     assert not (server.obs_root / "demo_movie").exists()
+
+
+def test_obs_read_side__follows_a_default_scenario_loaded_later(tmp_path: Path) -> None:
+    text, _ = scenario_text("default")
+    thread = ServerThread(
+        ServerConfig([load_scenario_text(text)], tmp_path / "obs", port=0,
+                     obs_port=0, access_log=False, watch=False)
+    )
+    running = thread.start()
+    try:
+        (running.obs_root / "b").mkdir(parents=True)
+        (running.obs_root / "b" / "a.csv").write_bytes(b"1,1\n")
+        guarded = text.replace("name: default", "name: guarded") + OBS_BLOCK
+        loaded = requests.post(running.url + "/__admin/scenarios?default=true",
+                               data=guarded.encode(), timeout=10)
+        assert loaded.status_code == 201
+        client = obs.ObsClient(access_key_id="AK-any", secret_access_key="SK-any",
+                               server=running.obs_url, path_style=True)
+
+        response = client.getObject("b", "a.csv", loadStreamInMemory=True)
+
+        assert (response.status, response.errorCode) == (403, "InvalidAccessKeyId")
+    finally:
+        thread.stop()
