@@ -21,7 +21,13 @@ from aiohttp import web
 
 from .errors import GesMockError, ScenarioError
 from .handlers import REGISTRY
-from .journal import ADMIN_PREFIX, JOURNAL, entries_matching, parse_since
+from .journal import (
+    ADMIN_PREFIX,
+    JOURNAL,
+    check_endpoint,
+    entries_matching,
+    parse_since,
+)
 from .log import admin_log
 from .obs import is_temporary_name
 from .registry import Registry
@@ -188,6 +194,7 @@ async def _verify(
 
 
 def _filters(query: Mapping[str, str]) -> dict[str, Any]:
+    check_endpoint(query.get("endpoint"))
     filters: dict[str, Any] = {
         "endpoint": query.get("endpoint"),
         "scenario": query.get("scenario"),

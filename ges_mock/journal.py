@@ -27,6 +27,8 @@ __all__ = [
     "JOURNAL",
     "Journal",
     "JournalEntry",
+    "JOURNAL_ENDPOINTS",
+    "check_endpoint",
     "endpoint_of",
     "entries_matching",
     "mask_body",
@@ -49,6 +51,10 @@ _BARE_OBS_PARAMETERS = re.compile(r'"obsParameters"\s*:\s*(?!\{)')
 # LIMITATION: the journal keeps a body whole up to 64 KiB; a longer one is
 # cut there and kept as text, so verifying its fields finds nothing.
 BODY_KEEP = 64 * 1024
+# The names `endpoint_of` gives the business calls: their handlers, hyphenated.
+JOURNAL_ENDPOINTS = (
+    "export-result", "job-status", "execute-algorithm", "list-jobs", "cancel-job"
+)
 # The mock's own surfaces are not client traffic and stay out of the journal.
 UNJOURNALED = (ADMIN_PREFIX, "/openapi.json")
 
@@ -207,6 +213,13 @@ JOURNAL = web.AppKey("journal", Journal)
 def endpoint_of(request: web.Request) -> str | None:
     """Name the business call a request reached: its handler, hyphenated."""
     return _endpoint_of_match(request.match_info)
+
+
+def check_endpoint(name: object) -> None:
+    """Raise GesMockError unless `name` is an endpoint a journal entry can have."""
+    if name is not None and name not in JOURNAL_ENDPOINTS:
+        known = ", ".join(JOURNAL_ENDPOINTS)
+        raise GesMockError(f"endpoint {name!r} is unknown; known: {known}")
 
 
 def _endpoint_of_match(match: AbstractMatchInfo) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import GesMockError
-from .journal import JournalEntry, parse_since
+from .journal import JournalEntry, check_endpoint, parse_since
 
 __all__ = ["Criteria", "Verification", "parse_criteria", "verify"]
 
@@ -84,6 +84,7 @@ def parse_criteria(data: Any) -> Criteria:
         raise GesMockError(
             f"verify body field 'status' must be an integer, got {data['status']!r}"
         )
+    check_endpoint(data.get("endpoint"))
     fields = dict(data)
     if "method" in fields:
         fields["method"] = str(fields["method"]).upper()

@@ -24,6 +24,10 @@ behaviour:
     progress: {complete_after_seconds: 60}
 """
 Start = Callable[..., MockProcess]
+UNKNOWN_ENDPOINT = (
+    "endpoint 'bogus' is unknown; known: export-result, job-status, "
+    "execute-algorithm, list-jobs, cancel-job"
+)
 
 
 def _admin(
@@ -199,6 +203,7 @@ def test_admin__verify_explains_near_misses(mock_process: Start) -> None:
             {"since": "yesterday"},
             "since must be Unix seconds or an ISO 8601 time, got 'yesterday'",
         ),
+        ({"endpoint": "bogus"}, UNKNOWN_ENDPOINT),
     ],
 )
 def test_admin__verify_rejects_bad_criteria(
@@ -207,6 +212,15 @@ def test_admin__verify_rejects_bad_criteria(
     answer = _admin(default_server, "POST", "verify", json=body)
 
     assert (answer.status_code, answer.json()) == (400, {"error": message})
+
+
+@pytest.mark.parametrize("path", ["requests", "requests/count"])
+def test_admin__journal_filter_on_unknown_endpoint_is_400(
+    default_server: MockProcess, path: str
+) -> None:
+    answer = _admin(default_server, "GET", path, params={"endpoint": "bogus"})
+
+    assert (answer.status_code, answer.json()) == (400, {"error": UNKNOWN_ENDPOINT})
 
 
 def test_admin__reset_forgets_jobs_journal_and_files(mock_process: Start) -> None:

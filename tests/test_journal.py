@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ges_mock.journal import BODY_KEEP, Journal, JournalEntry, mask_body, mask_headers
+from ges_mock.app import create_app
+from ges_mock.errors import GesMockError
+from ges_mock.journal import (
+    BODY_KEEP,
+    JOURNAL_ENDPOINTS,
+    Journal,
+    JournalEntry,
+    mask_body,
+    mask_headers,
+)
+from ges_mock.registry import Registry
+from ges_mock.scenario import load_scenario
 from ges_mock.verification import parse_criteria, verify
+from ges_mock.world import World
 
 
 def _entry(seq: int, **fields: Any) -> JournalEntry:
@@ -119,3 +132,25 @@ def test_verify__headers_match_case_insensitively_and_since_bounds() -> None:
 
     assert verify(entries, criteria).to_json()["count"] == 1
     assert verify(entries, parse_criteria({"since": 2})).to_json()["count"] == 1
+
+
+def test_journal_endpoints__are_the_business_handlers() -> None:
+    world = World(load_scenario("default"), Path("unused"))
+    app = create_app(Registry([world]))
+    names = {
+        route.handler.__name__.replace("_", "-")
+        for route in app.router.routes()
+        if route.resource is not None and route.resource.canonical.startswith("/ges/")
+    }
+
+    assert names == set(JOURNAL_ENDPOINTS)
+
+
+def test_verify__unknown_endpoint_is_refused() -> None:
+    with pytest.raises(GesMockError) as raised:
+        parse_criteria({"endpoint": "export"})
+
+    assert str(raised.value) == (
+        "endpoint 'export' is unknown; known: export-result, job-status, "
+        "execute-algorithm, list-jobs, cancel-job"
+    )
