@@ -7,6 +7,7 @@ import base64
 import email.utils
 import logging
 import os
+import re
 import secrets
 import time
 import xml.etree.ElementTree as ET
@@ -64,6 +65,12 @@ RESPONSE_OVERRIDES = {
 # answers 501 NotImplemented instead of its OBS document.
 SERVED_SUBRESOURCES = frozenset({"versionid", *RESPONSE_OVERRIDES})
 
+# A number in a query or header: ASCII digits only (str.isdigit() also takes
+# '²' and other digits int() refuses). Longer ones are read as this cap, as
+# int() refuses strings of over 4300 digits and no object is this large.
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_NUMBER_CAP = 10**18
+
 OBS_ROOT = web.AppKey("obs_root", Path)
 Credentials = Mapping[str, str]
 OBS_CREDENTIALS: web.AppKey[Callable[[], Credentials | None]] = web.AppKey(
@@ -102,21 +109,28 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     # object is sent with 200; no multipart/byteranges answer is produced.
     if unit.strip().lower() != "bytes" or not dash or not numbers:
         return None
-    if not all(text.isdigit() for text in numbers):
+    if not all(_ASCII_DIGITS.fullmatch(text) for text in numbers):
         return None
 
     if not first_text:
-        if int(last_text) == 0 or size == 0:
+        suffix = _bounded_int(last_text)
+        if suffix == 0 or size == 0:
             raise ObsError("InvalidRange", ActualObjectSize=str(size))
-        return max(size - int(last_text), 0), size - 1
+        return max(size - suffix, 0), size - 1
 
-    first = int(first_text)
-    last = int(last_text) if last_text else size - 1
+    first = _bounded_int(first_text)
+    last = _bounded_int(last_text) if last_text else size - 1
     if last_text and last < first:
         return None
     if first >= size:
         raise ObsError("InvalidRange", ActualObjectSize=str(size))
     return first, min(last, size - 1)
+
+
+def _bounded_int(digits: str) -> int:
+    """The value of a string of ASCII digits, at most _NUMBER_CAP."""
+    stripped = digits.lstrip("0") or "0"
+    return _NUMBER_CAP if len(stripped) > 18 else min(int(stripped), _NUMBER_CAP)
 
 
 def iso_time(mtime: float) -> str:
@@ -229,7 +243,7 @@ async def list_objects(request: web.Request, bucket: str) -> web.Response:
     """Answer listObjects (GET) or headBucket (HEAD) for one bucket."""
     params = {name: value or "" for name, value in query_items(request)}
     max_keys_text = params.get("max-keys", str(MAX_KEYS))
-    if not max_keys_text.isdigit():
+    if not _ASCII_DIGITS.fullmatch(max_keys_text):
         raise ObsError(
             "InvalidArgument",
             "Argument max-keys must be an integer between 0 and 2147483647.",
@@ -240,7 +254,7 @@ async def list_objects(request: web.Request, bucket: str) -> web.Response:
         resolve_bucket(request.app[OBS_ROOT], bucket)
         return web.Response()
 
-    max_keys = min(int(max_keys_text), MAX_KEYS)
+    max_keys = min(_bounded_int(max_keys_text), MAX_KEYS)
     root, etags = request.app[OBS_ROOT], request.app[OBS_ETAGS]
     page = await list_bucket(root, etags, bucket, params, max_keys)
     return xml_response(render_list_objects(bucket, params, max_keys, page))
@@ -262,6 +276,13 @@ def object_headers(
     }
     for name, value in query:
         if name in RESPONSE_OVERRIDES and value is not None:
+            if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+                # aiohttp refuses such a header only once the answer starts.
+                raise ObsError(
+                    "InvalidArgument",
+                    f"Argument {name} must not hold control characters.",
+                    ArgumentName=name,
+                )
             headers[RESPONSE_OVERRIDES[name]] = value
     return headers
 

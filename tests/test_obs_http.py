@@ -318,6 +318,9 @@ def test_verify_signature__signed_url() -> None:
         ("bytes=0-1,5-6", None),
         ("bytes=a-b", None),
         ("bytes=-", None),
+        ("bytes=\u00b2-", None),
+        ("bytes=0-" + "9" * 5000, (0, 113)),
+        ("bytes=-" + "9" * 5000, (0, 113)),
     ],
 )
 def test_parse_range__satisfiable(
@@ -329,7 +332,13 @@ def test_parse_range__satisfiable(
 
 @pytest.mark.parametrize(
     ("header", "size"),
-    [("bytes=114-", 114), ("bytes=200-300", 114), ("bytes=-0", 114), ("bytes=0-", 0)],
+    [
+        ("bytes=114-", 114),
+        ("bytes=200-300", 114),
+        ("bytes=-0", 114),
+        ("bytes=0-", 0),
+        ("bytes=1" + "0" * 5000 + "-", 114),
+    ],
 )
 def test_parse_range__unsatisfiable(header: str, size: int) -> None:
     with pytest.raises(ObsError) as caught:
@@ -608,6 +617,8 @@ async def test_app__read_only(
     [
         ("/demo_movie?acl", 501, "NotImplemented"),
         ("/demo_movie?max-keys=-1", 400, "InvalidArgument"),
+        ("/demo_movie?max-keys=%C2%B2", 400, "InvalidArgument"),
+        ("/demo_movie/louvain.csv?response-content-type=a%0D%0Ab", 400, "InvalidArgument"),
         ("/missing?prefix=a", 404, "NoSuchBucket"),
         ("/demo_movie/missing.csv", 404, "NoSuchKey"),
         ("/demo_movie/%00", 400, "InvalidURI"),
@@ -701,3 +712,31 @@ async def test_app__list_buckets_skips_escaping_symlink(
     names = [node.text for node in document.iter(f"{{{OBS_NAMESPACE}}}Name")]
 
     assert (response.status, names) == (200, ["demo_movie"])
+
+
+async def test_app__max_keys_of_thousands_of_digits_is_capped(
+    aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    client = await aiohttp_client(create_obs_app(make_root(tmp_path)))
+
+    response = await client.get("/demo_movie?max-keys=1" + "0" * 5000)
+    document = ET.fromstring(await response.read())
+
+    assert response.status == 200
+    assert document.findtext(f"{{{OBS_NAMESPACE}}}MaxKeys") == "1000"
+
+
+async def test_app__range_of_thousands_of_digits_is_not_an_internal_error(
+    aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    client = await aiohttp_client(create_obs_app(make_root(tmp_path)))
+
+    beyond = await client.get(
+        "/demo_movie/louvain.csv", headers={"Range": "bytes=1" + "0" * 5000 + "-"}
+    )
+    superscript = await client.get(
+        "/demo_movie/louvain.csv", headers={"Range": "bytes=\u00b2-"}
+    )
+
+    assert error_fields(await beyond.read())["Code"] == "InvalidRange"
+    assert (superscript.status, await superscript.read()) == (200, SAMPLE_CSV)
