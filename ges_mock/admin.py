@@ -405,6 +405,8 @@ def _json_body(body: bytes, operation: str) -> dict[str, Any]:
         data = json.loads(body)
     except ValueError as err:
         raise AdminError(f"{operation} body is not valid JSON: {err}") from err
+    except RecursionError as err:
+        raise AdminError(f"{operation} body is nested too deeply to read") from err
     if not isinstance(data, dict):
         raise AdminError(f"{operation} body must be a JSON object, got {data!r}")
     return data

@@ -101,7 +101,8 @@ def _lenient_json(raw: bytes) -> Any:
     """Parse a body for matching only: anything unreadable is no body at all."""
     try:
         return json.loads(raw.decode("utf-8", errors="replace"))
-    except ValueError:
+    except (ValueError, RecursionError):
+        # Too deep to parse is unreadable too; the handler answers GES.8000.
         return MISSING
 
 
