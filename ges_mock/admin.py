@@ -12,6 +12,7 @@ import json
 import math
 import os
 import shutil
+import stat
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,26 +351,41 @@ async def _files(
 
 
 def _list_files(root: Path) -> list[dict[str, Any]]:
-    """Every finished file under `root` with its size and SHA-256, by key."""
+    """Every finished file under `root` with its size and SHA-256, by key.
+
+    As on the OBS read side, only regular files count: a symlink that leaves
+    the root or leads nowhere, a FIFO or a device is skipped, never read.
+    """
+    real_root = os.path.realpath(root)
     found = []
     for directory, _, names in os.walk(root):
         for name in names:
             if is_temporary_name(name):
                 continue
             path = Path(directory, name)
-            found.append(
-                {
+            real = os.path.realpath(path)
+            if os.path.commonpath([real_root, real]) != real_root:
+                continue
+            try:
+                if not stat.S_ISREG(os.stat(real).st_mode):
+                    continue
+                entry = {
                     "key": path.relative_to(root).as_posix(),
-                    "size": path.stat().st_size,
-                    "sha256": _sha256(path),
+                    "size": os.stat(real).st_size,
+                    "sha256": _sha256(Path(real)),
                 }
-            )
+            except OSError:
+                # Gone or swapped since the walk saw it.
+                continue
+            found.append(entry)
     return sorted(found, key=lambda f: f["key"])
 
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    # O_NONBLOCK: a FIFO swapped in after the check cannot hold the open.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()

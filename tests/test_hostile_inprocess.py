@@ -1,13 +1,14 @@
-"""A body nested too deeply to parse is a client error everywhere, never a 500."""
+"""Hostile input is a client error, never a 500 or a hang: deep bodies, odd OBS files."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import aiohttp
 
 from conftest import TOKEN
-from ges_mock.scenario import load_scenario_text
+from ges_mock.scenario import load_scenario, load_scenario_text
 from ges_mock.server import ServerConfig, start_server
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
@@ -61,3 +62,27 @@ async def test_deep_body__rule_matching_and_admin_answer_400(tmp_path: Path) -> 
         "clock/advance": (400, True),
         "scenarios/default": (400, True),
     }
+
+
+async def test_admin_files__skip_what_is_no_regular_file_inside_the_root(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "obs"
+    (root / "b").mkdir(parents=True)
+    (root / "b" / "x.csv").write_text("1,1\n")
+    (tmp_path / "outside.txt").write_text("outside\n")
+    (root / "b" / "outside.csv").symlink_to(tmp_path / "outside.txt")
+    (root / "b" / "dangling.csv").symlink_to(tmp_path / "missing.txt")
+    (root / "b" / "alias.csv").symlink_to(root / "b" / "x.csv")
+    os.mkfifo(root / "b" / "fifo.csv")
+    server = await start_server(ServerConfig([load_scenario(None)], root, port=0))
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = f"{server.url}/__admin/files"
+            async with session.get(url, timeout=aiohttp.ClientTimeout(total=10)) as got:
+                status, listed = got.status, await got.json()
+    finally:
+        await server.stop()
+
+    assert status == 200
+    assert [f["key"] for f in listed["files"]] == ["b/alias.csv", "b/x.csv"]
