@@ -44,10 +44,12 @@ MASKED_HEADERS = frozenset(
     {"x-auth-token", "authorization", "x-ges-mock-admin-token"}
 )
 MASKED_BODY_FIELDS = ("accessKey", "secretKey")
-# In a body that is not JSON: a key's string value, even one cut short...
-_SECRET_VALUE = re.compile(r'("(?:accessKey|secretKey)"\s*:\s*)"(?:[^"\\]|\\.)*"?')
-# ...and an obsParameters that is not an object, masked to the end.
-_BARE_OBS_PARAMETERS = re.compile(r'"obsParameters"\s*:\s*(?!\{)')
+# In a body that is not JSON: each key with its value (a string, even one
+# cut short, or a bare token); keys are compared decoded, so an escaped
+# spelling such as "secret\u004bey" is found too.
+_KEY_AND_VALUE = re.compile(
+    r'("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,:{}\[\]"]+|(?=[\[{]))'
+)
 # LIMITATION: the journal keeps a body whole up to 64 KiB; a longer one is
 # cut there and kept as text, so verifying its fields finds nothing.
 BODY_KEEP = 64 * 1024
@@ -254,26 +256,54 @@ def mask_body(raw: bytes) -> Any:
     if not is_json:
         # Deeper values stay text too, so the admin answer can always encode them.
         return _mask_text(raw[:BODY_KEEP].decode("utf-8", errors="replace"))
-    if isinstance(data, dict) and "obsParameters" in data:
-        data["obsParameters"] = _mask_obs_parameters(data["obsParameters"])
+    data = _mask_json(data)
     if len(raw) > BODY_KEEP:
         return json.dumps(data, ensure_ascii=False)[:BODY_KEEP]
     return data
 
 
-def _mask_obs_parameters(value: Any) -> Any:
+def _mask_json(value: Any) -> Any:
+    """Mask `accessKey` and `secretKey` wherever they sit, and an
+    `obsParameters` that is not an object, at any depth (bodies kept as
+    JSON are at most MAX_DEPTH deep)."""
+    if isinstance(value, list):
+        return [_mask_json(item) for item in value]
     if not isinstance(value, dict):
-        return MASK
-    return {
-        name: MASK if name in MASKED_BODY_FIELDS else item
-        for name, item in value.items()
-    }
+        return value
+    masked: dict[str, Any] = {}
+    for name, item in value.items():
+        if name in MASKED_BODY_FIELDS or (
+            name == "obsParameters" and not isinstance(item, dict)
+        ):
+            masked[name] = MASK
+        else:
+            masked[name] = _mask_json(item)
+    return masked
+
+
+def _decoded_key(escaped: str) -> str:
+    try:
+        return str(json.loads(f'"{escaped}"'))
+    except ValueError:
+        return escaped
 
 
 def _mask_text(text: str) -> str:
-    text = _SECRET_VALUE.sub(lambda found: f'{found.group(1)}"{MASK}"', text)
-    bare = _BARE_OBS_PARAMETERS.search(text)
-    return text if bare is None else text[: bare.end()] + MASK
+    pieces: list[str] = []
+    position = 0
+    for found in _KEY_AND_VALUE.finditer(text):
+        key = _decoded_key(found.group(2))
+        start, end = found.span(3)
+        if key == "obsParameters" and not text.startswith("{", start):
+            # Not an object: everything after it is masked.
+            return "".join(pieces) + text[position:start] + MASK
+        if key in MASKED_BODY_FIELDS:
+            if start == end:
+                # An array or object as the value: mask to the end.
+                return "".join(pieces) + text[position:start] + MASK
+            pieces += [text[position:start], f'"{MASK}"']
+            position = end
+    return "".join(pieces) + text[position:]
 
 
 @web.middleware

@@ -29,6 +29,8 @@ _PHRASED = frozenset({
 })
 # Values under these top-level fields are credentials: never shown.
 _SECRET_FIELDS = frozenset({"obsParameters"})
+# Keys whose values are credentials wherever they appear.
+_SECRET_KEYS = frozenset({"obsParameters", "accessKey", "secretKey"})
 _HIDDEN = object()
 _TYPE_NAMES = {
     "object": "an object",
@@ -106,7 +108,7 @@ def explain_error(
     where = field_path(error.absolute_path)
     kind = error.validator
     value: Any = error.instance
-    if _is_secret(error.absolute_path):
+    if _is_secret(error.absolute_path) or _holds_secret(value):
         # The answer, the journal and the log must never echo a credential.
         value = _HIDDEN
     # jsonschema types these as possibly unset; errors from a validator carry them.
@@ -117,7 +119,8 @@ def explain_error(
         missing = _missing_property(error)
         return (f"{where}.{missing}" if where else missing), "is required"
     if kind == "additionalProperties":
-        extra = sorted(set(value) - set(schema.get("properties", {})))
+        # Field names are no secret: read them even where values are hidden.
+        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
         names = ", ".join(f"{where}.{e}" if where else e for e in extra)
         return names, "is not a documented field"
 
@@ -164,6 +167,20 @@ def _missing_property(error: ValidationError) -> str:
 
 def _is_secret(path: Iterable[Any]) -> bool:
     return next(iter(path), None) in _SECRET_FIELDS
+
+
+def _holds_secret(value: Any) -> bool:
+    """Whether a value shown whole (a body that is no object) holds credentials."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if _SECRET_KEYS & set(item):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _show(value: Any) -> str:

@@ -71,6 +71,24 @@ def test_mask_headers__hides_token_and_signature() -> None:
         (b"null", None),
         (b"[" * 33 + b"]" * 33, "[" * 33 + "]" * 33),
         (b"[" * 100_000 + b"]" * 100_000, "[" * BODY_KEEP),
+        (
+            b'[{"obsParameters": {"accessKey": "a", "secretKey": "s"}}]',
+            [{"obsParameters": {"accessKey": "***", "secretKey": "***"}}],
+        ),
+        (
+            b'{"secretKey": "s", "x": {"accessKey": "a"}, "y": [{"secretKey": 1}]}',
+            {"secretKey": "***", "x": {"accessKey": "***"}, "y": [{"secretKey": "***"}]},
+        ),
+        (
+            b'{"obsParameters": {"secret\\u004bey": "s"}} cut',
+            '{"obsParameters": {"secret\\u004bey": "***"}} cut',
+        ),
+        (
+            b'{"obsParameters": {"accessKey": 12345, }',
+            '{"obsParameters": {"accessKey": "***", }',
+        ),
+        (b'{"obs\\u0050arameters": "ak:sk" cut', '{"obs\\u0050arameters": ***'),
+        (b'{"obsParameters": {"secretKey": ["s"]} cut', '{"obsParameters": {"secretKey": ***'),
     ],
 )
 def test_mask_body(raw: bytes, kept: Any) -> None:

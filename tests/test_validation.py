@@ -31,6 +31,8 @@ OBS = {"accessKey": "ak", "secretKey": "sk"}
          "obsParameters.accessKey must be a string, got ***"),
         ([], "request body must be an object, got []"),
         ("text", 'request body must be an object, got "text"'),
+        ([{"obsParameters": OBS}], "request body must be an object, got ***"),
+        ([{"x": {"secretKey": "sk"}}], "request body must be an object, got ***"),
     ],
 )
 def test_first_problem__names_the_field(body: Any, message: str) -> None:
@@ -50,4 +52,12 @@ def test_first_problem__unknown_fields_only_when_strict() -> None:
     assert first_problem(SCHEMA, body, strict=True) in (
         "mode is not a documented field",
         "obsParameters.token is not a documented field",
+    )
+
+
+def test_first_problem__unknown_field_inside_obs_parameters_is_named() -> None:
+    body = {"exportPath": "b/", "obsParameters": {**OBS, "region": "cn-north-4"}}
+
+    assert first_problem(SCHEMA, body, strict=True) == (
+        "obsParameters.region is not a documented field"
     )
