@@ -120,7 +120,8 @@ def explain_error(
         return (f"{where}.{missing}" if where else missing), "is required"
     if kind == "additionalProperties":
         # Field names are no secret: read them even where values are hidden.
-        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
+        instance: Any = error.instance
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
         names = ", ".join(f"{where}.{e}" if where else e for e in extra)
         return names, "is not a documented field"
 
