@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
@@ -11,6 +12,11 @@ from aiohttp.web_response import StreamResponse
 __all__ = ["AccessLine"]
 
 _FORMAT = '%s "%s %s HTTP/%d.%d" %d %d %.6fs request_id=%s'
+# Query parameters that carry credentials: a signed OBS URL's key and signature.
+_SECRET_QUERY = re.compile(
+    r"([?&](?:AccessKeyId|Signature|X-Obs-Security-Token|X-Auth-Token)=)[^&]*",
+    re.IGNORECASE,
+)
 
 
 class AccessLine(AbstractAccessLogger):
@@ -32,11 +38,19 @@ class AccessLine(AbstractAccessLogger):
             _FORMAT,
             request.remote or "-",
             request.method,
-            request.path_qs,
+            _masked(request.path_qs),
             version.major,
             version.minor,
             response.status,
             response.body_length,
             time,
-            response.headers.get("X-Request-Id", "-"),
+            response.headers.get("X-Request-Id")
+            or response.headers.get("x-obs-request-id", "-"),
         )
+
+
+def _masked(path_qs: str) -> str:
+    """The request target with credential values in its query shown as ***."""
+    if "?" not in path_qs:
+        return path_qs
+    return _SECRET_QUERY.sub(r"\1***", path_qs)

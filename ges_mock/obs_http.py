@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from aiohttp import web
+from aiohttp.web_request import BaseRequest
 
 from ges_mock.obs_signature import (
     SUB_RESOURCES,
@@ -33,9 +34,11 @@ from ges_mock.obs_store import (
     resolve_bucket,
     resolve_object,
 )
+from ges_mock.protocol import QuietErrorsAppRunner, QuietErrorsRequestHandler
 
 __all__ = [
     "OBS_NAMESPACE",
+    "ObsErrorsAppRunner",
     "create_obs_app",
     "parse_range",
     "render_error",
@@ -424,6 +427,26 @@ async def add_obs_headers(request: web.Request, response: web.StreamResponse) ->
         response.headers["x-obs-request-id"] = request_id
         response.headers["x-obs-id-2"] = host_id
     response.headers["Server"] = "OBS"
+
+
+class _ObsErrorsRequestHandler(QuietErrorsRequestHandler):
+    def error_answer(
+        self, request: BaseRequest, status: int, reason: str
+    ) -> web.StreamResponse:
+        code = "InternalError" if status >= 500 else "InvalidArgument"
+        error = ObsError(code, f"malformed HTTP request: {reason}")
+        request_id, host_id = new_request_ids()
+        response = xml_response(render_error(error, request_id, host_id), error.status)
+        response.headers["x-obs-request-id"] = request_id
+        response.headers["x-obs-id-2"] = host_id
+        response.headers["Server"] = "OBS"
+        return response
+
+
+class ObsErrorsAppRunner(QuietErrorsAppRunner):
+    """Malformed HTTP on the OBS read side answered with an OBS XML error."""
+
+    handler_class = _ObsErrorsRequestHandler
 
 
 def create_obs_app(

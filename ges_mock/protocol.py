@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
@@ -18,6 +18,8 @@ __all__ = [
     "DEFAULT_READ_TIMEOUT",
     "READ_TIMEOUT",
     "JsonErrorsAppRunner",
+    "QuietErrorsAppRunner",
+    "QuietErrorsRequestHandler",
     "expect_within_limit",
     "read_body",
 ]
@@ -92,11 +94,15 @@ def _early_answer(request: web.Request, status: int, message: str) -> web.Respon
     return response
 
 
-class _JsonErrorsRequestHandler(RequestHandler):
-    """aiohttp's connection handler, answering unparsable requests in JSON."""
+class QuietErrorsRequestHandler(RequestHandler):
+    """aiohttp's connection handler, answering unparsable requests in our shape.
+
+    A request that does not parse is the client's fault, told in the answer:
+    it is logged at DEBUG without a traceback, which would repeat the
+    client's raw bytes (tokens and signatures among them) into the log.
+    """
 
     def log_exception(self, *args: Any, **kwargs: Any) -> None:
-        # A request that does not parse is the client's fault, told in the answer.
         kwargs.pop("exc_info", None)
         self.logger.debug(*args, **kwargs)
 
@@ -111,30 +117,54 @@ class _JsonErrorsRequestHandler(RequestHandler):
         # The first words name the fault; what follows echoes the client's bytes.
         text = message or HTTPStatus(status).phrase
         reason = text.splitlines()[0].split(": ")[0].rstrip(":")
-        code = "GES.8002" if status >= 500 else "GES.8000"
-        response = json_response(
-            error_body(code, f"malformed HTTP request: {reason}"),
-            plain.status,
-            {_REQUEST_ID_HEADER: request_id_of(request)},
-        )
+        response = self.error_answer(request, plain.status, reason)
         response.force_close()
         return response
 
+    def error_answer(
+        self, request: BaseRequest, status: int, reason: str
+    ) -> web.StreamResponse:
+        """The answer to a request that could not be parsed or handled."""
+        raise NotImplementedError
 
-class _JsonErrorsServer(web.Server):
+
+class _JsonErrorsRequestHandler(QuietErrorsRequestHandler):
+    def error_answer(
+        self, request: BaseRequest, status: int, reason: str
+    ) -> web.StreamResponse:
+        code = "GES.8002" if status >= 500 else "GES.8000"
+        return json_response(
+            error_body(code, f"malformed HTTP request: {reason}"),
+            status,
+            {_REQUEST_ID_HEADER: request_id_of(request)},
+        )
+
+
+class _QuietErrorsServer(web.Server):
+    handler_class: type[RequestHandler] = RequestHandler
+
     def __call__(self) -> RequestHandler:
-        return _JsonErrorsRequestHandler(self, loop=self._loop, **self._kwargs)
+        return self.handler_class(self, loop=self._loop, **self._kwargs)
 
 
-class JsonErrorsAppRunner(web.AppRunner):
-    """An AppRunner whose connections answer even malformed HTTP with JSON.
+class QuietErrorsAppRunner(web.AppRunner):
+    """An AppRunner whose connections answer even malformed HTTP in our shape.
 
     aiohttp answers a request it cannot parse (bad request line, bad header,
     line too long) before any middleware runs, in plain text; this runner
-    swaps in a connection handler that gives the GES error body instead.
+    swaps in `handler_class`, which answers in the application's own shape.
     """
+
+    handler_class: type[QuietErrorsRequestHandler]
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
-        server.__class__ = _JsonErrorsServer
+        server.__class__ = _QuietErrorsServer
+        cast(_QuietErrorsServer, server).handler_class = self.handler_class
         return server
+
+
+class JsonErrorsAppRunner(QuietErrorsAppRunner):
+    """Malformed HTTP answered with the GES error body."""
+
+    handler_class = _JsonErrorsRequestHandler

@@ -14,7 +14,7 @@ from .access import AccessLine
 from .admin_access import create_admin_app
 from .app import DEFAULT_BODY_LIMIT, create_app
 from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL
-from .obs_http import create_obs_app
+from .obs_http import ObsErrorsAppRunner, create_obs_app
 from .protocol import DEFAULT_READ_TIMEOUT, JsonErrorsAppRunner
 from .registry import Registry
 from .scenario import Scenario
@@ -164,7 +164,7 @@ async def _start_obs(
         app = create_obs_app(
             config.obs_root, lambda: registry.default.scenario.obs_credentials
         )
-    return await _serve(app, config, port)
+    return await _serve(app, config, port, ObsErrorsAppRunner)
 
 
 def _obs_root_of(scenario: Scenario, config: ServerConfig) -> Path:

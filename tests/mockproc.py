@@ -17,6 +17,7 @@ __all__ = ["MockProcess", "start_mock_process"]
 STARTUP_TIMEOUT = 30.0
 _URL = re.compile(r"serving (http://\S+)")
 _ADMIN_URL = re.compile(r" admin=(http://\S+)")
+_OBS_URL = re.compile(r" obs=(http://\S+)")
 
 
 @dataclass
@@ -31,6 +32,8 @@ class MockProcess:
     admin_url: str | None = None
     # The --admin-token it runs with, for the journal check after a test.
     admin_token: str | None = None
+    # Where the OBS read side is served, with --obs-port.
+    obs_url: str | None = None
 
     def api(self, project: str = "p1", graph: str = "movie") -> str:
         """Base URL of a graph's business-plane API."""
@@ -95,7 +98,11 @@ def start_mock_process(
         raise RuntimeError(f"ges-mock did not start: {line!r}\n{log_path.read_text()}")
     admin = _ADMIN_URL.search(line)
     admin_url = admin.group(1) if admin else None
-    return MockProcess(match.group(1), obs_root, process, log_path, admin_url)
+    obs = _OBS_URL.search(line)
+    return MockProcess(
+        match.group(1), obs_root, process, log_path, admin_url,
+        obs_url=obs.group(1) if obs else None,
+    )
 
 
 def _first_line(process: subprocess.Popen[str]) -> str:
