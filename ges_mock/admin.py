@@ -31,6 +31,7 @@ from .journal import (
 )
 from .log import admin_log
 from .obs import is_temporary_name
+from .protocol import expect_within_limit
 from .registry import Registry
 from .responses import json_response
 from .scenario import load_scenario_text
@@ -73,8 +74,12 @@ def add_admin_routes(app: web.Application) -> None:
     """Register every admin operation, plus a JSON 404 for the rest of the prefix."""
     app[ADMIN_STATE] = AdminState()
     for (method, path), operation in OPERATIONS.items():
-        app.router.add_route(method, path, _as_handler(operation))
-    app.router.add_route("*", ADMIN_PREFIX + "{tail:.*}", _unknown)
+        app.router.add_route(
+            method, path, _as_handler(operation), expect_handler=expect_within_limit
+        )
+    app.router.add_route(
+        "*", ADMIN_PREFIX + "{tail:.*}", _unknown, expect_handler=expect_within_limit
+    )
     app.on_startup.append(_mark_ready)
 
 

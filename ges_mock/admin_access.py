@@ -17,6 +17,7 @@ from .admin import add_admin_routes
 from .handlers import REGISTRY
 from .journal import ADMIN_PREFIX, JOURNAL, Journal
 from .log import admin_log
+from .protocol import expect_within_limit
 from .registry import Registry
 from .responses import json_response
 
@@ -75,7 +76,9 @@ def create_admin_app(
     if token:
         app[ADMIN_TOKEN] = token
     add_admin_routes(app)
-    app.router.add_route("*", "/{tail:.*}", _not_admin)
+    app.router.add_route(
+        "*", "/{tail:.*}", _not_admin, expect_handler=expect_within_limit
+    )
     return app
 
 

@@ -11,7 +11,7 @@ from .job_handlers import job_routes
 from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .middleware import errors_as_json
 from .openapi import OPENAPI_PATH, serve_openapi
-from .protocol import DEFAULT_READ_TIMEOUT, READ_TIMEOUT
+from .protocol import DEFAULT_READ_TIMEOUT, READ_TIMEOUT, expect_within_limit
 from .registry import Registry
 from .rule_middleware import apply_rules
 from .watcher import reload_scenarios
@@ -55,7 +55,9 @@ def create_app(
     if admin_token:
         app[ADMIN_TOKEN] = admin_token
     app.add_routes(routes)
-    app.router.add_get(OPENAPI_PATH, serve_openapi)
+    app.router.add_get(
+        OPENAPI_PATH, serve_openapi, expect_handler=expect_within_limit
+    )
     if admin_routes:
         add_admin_routes(app)
     app.add_routes(job_routes)

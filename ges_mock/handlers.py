@@ -55,7 +55,7 @@ async def export_result(request: web.Request) -> web.Response:
     return json_response({"jobId": job.id})
 
 
-@routes.get(BASE + "/jobs/{job_id}/status")
+@routes.get(BASE + "/jobs/{job_id}/status", expect_handler=expect_within_limit)
 async def job_status(request: web.Request) -> web.Response:
     """GET .../jobs/{job_id}/status?offset=&limit=."""
     world = _authorised_world(request)

@@ -15,6 +15,7 @@ from .contract import bad_parameter, contract_error
 from .errors import ContractError
 from .handlers import BASE, MAX_LIMIT
 from .jobs import Job, JobState
+from .protocol import expect_within_limit
 from .query import MAX_OFFSET, int_query
 from .request_keys import REQUEST_ID, WORLD
 from .responses import json_response
@@ -28,7 +29,7 @@ EXECUTION_MODES = ("sync", "async")
 job_routes = web.RouteTableDef()
 
 
-@job_routes.post(BASE + "/action")
+@job_routes.post(BASE + "/action", expect_handler=expect_within_limit)
 async def execute_algorithm(request: web.Request) -> web.Response:
     """POST .../action?action_id=execute-algorithm."""
     world = _authorised_world(request, _algorithm_graph_missing)
@@ -63,7 +64,7 @@ async def execute_algorithm(request: web.Request) -> web.Response:
     return json_response(_execute_answer(world, job, mode))
 
 
-@job_routes.get(BASE + "/jobs/status")
+@job_routes.get(BASE + "/jobs/status", expect_handler=expect_within_limit)
 async def list_jobs(request: web.Request) -> web.Response:
     """GET .../jobs/status?offset=&limit=: the graph's jobs, oldest first."""
     world = _authorised_world(request, _graph_missing)
@@ -86,7 +87,7 @@ async def list_jobs(request: web.Request) -> web.Response:
     return json_response({"result": "success", "jobs": jobs})
 
 
-@job_routes.delete(BASE + "/jobs/{job_id}")
+@job_routes.delete(BASE + "/jobs/{job_id}", expect_handler=expect_within_limit)
 async def cancel_job(request: web.Request) -> web.Response:
     """DELETE .../jobs/{job_id}: cancel a pending or running algorithm job."""
     world = _authorised_world(request, _graph_missing)

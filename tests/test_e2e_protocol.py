@@ -159,11 +159,26 @@ def test_expect__within_the_limit_continues(default_server: MockProcess) -> None
     assert Answer(raw.body).status == 200
 
 
-def test_expect__unknown_expectation_is_417(default_server: MockProcess) -> None:
-    answer = _request(default_server, "POST", EXPORT, GOOD, {"Expect": "magic"})
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", EXPORT),
+        ("GET", "/ges/v1.0/p1/graphs/movie/jobs/louvain-demo/status"),
+        ("GET", "/ges/v1.0/p1/graphs/movie/jobs/status"),
+        ("DELETE", "/ges/v1.0/p1/graphs/movie/jobs/louvain-demo"),
+        ("GET", "/openapi.json"),
+        ("GET", "/__admin/health"),
+    ],
+)
+def test_expect__unknown_expectation_is_417(
+    default_server: MockProcess, method: str, path: str
+) -> None:
+    body = GOOD if method == "POST" else b""
+    answer = _request(default_server, method, path, body, {"Expect": "magic"})
 
     assert answer.status == 417
     assert answer.json() == _error("Expect must be 100-continue, got 'magic'")
+    assert len(answer.headers["x-request-id"]) == 32
 
 
 def test_chunked_body_is_read_whole(default_server: MockProcess) -> None:
