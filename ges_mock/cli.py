@@ -13,9 +13,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .app import DEFAULT_BODY_LIMIT
-from .environment import env_default, env_flag
+from .environment import ENV_PREFIX, env_default, env_flag
 from .errors import GesMockError, ScenarioError
 from .journal import DEFAULT_JOURNAL_SIZE
 from .log import server_log
@@ -27,7 +28,7 @@ from .scenario import load_scenario
 from .scenario_set import expand_references, load_scenarios
 from .server import ServerConfig, is_loopback, start_server
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "parse_args"]
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 READY_TIMEOUT = 3.0
@@ -35,7 +36,7 @@ READY_TIMEOUT = 3.0
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_args(argv)
         return int(args.run(args))
     except ScenarioError as err:
         for problem in err.problems:
@@ -46,6 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; serve flags left out come from the environment."""
+    args = build_parser().parse_args(argv)
+    for fill in getattr(args, "environment", ()):
+        fill(args)
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ges-mock",
@@ -53,63 +62,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    # Every serve flag defaults to its GES_MOCK_<NAME> environment variable.
     serve = commands.add_parser("serve", help="run the mock server")
-    serve.add_argument("--host", default=env_default("HOST", "127.0.0.1", str),
-                       help="address to bind (default 127.0.0.1; env GES_MOCK_HOST)")
-    serve.add_argument("--port", type=_port, default=env_default("PORT", 8080, _port),
-                       help="port to listen on; 0 picks a free one (default 8080)")
-    serve.add_argument("--obs-root", type=Path,
-                       default=env_default("OBS_ROOT", Path("obs-data"), Path),
-                       help="local directory standing in for OBS (default ./obs-data)")
-    serve.add_argument("--obs-port", type=_port,
-                       default=env_default("OBS_PORT", None, _port),
-                       help="also serve the OBS root, path-style, on this port")
-    serve.add_argument("--admin-token", default=env_default("ADMIN_TOKEN", None, str),
-                       help="require this token in X-Ges-Mock-Admin-Token for "
-                            "/__admin/ (health and ready stay open; env "
-                            "GES_MOCK_ADMIN_TOKEN)")
-    serve.add_argument("--admin-port", type=_port,
-                       default=env_default("ADMIN_PORT", None, _port),
-                       help="serve /__admin/ only on this port, not on --port")
+    # Every serve flag left out takes its GES_MOCK_<NAME> variable, else the default.
+    option = _EnvironmentOptions(serve)
+    option.add("--host", "HOST", "127.0.0.1", str,
+               help="address to bind (default 127.0.0.1)")
+    option.add("--port", "PORT", 8080, _port,
+               help="port to listen on; 0 picks a free one (default 8080)")
+    option.add("--obs-root", "OBS_ROOT", Path("obs-data"), Path,
+               help="local directory standing in for OBS (default ./obs-data)")
+    option.add("--obs-port", "OBS_PORT", None, _port,
+               help="also serve the OBS root, path-style, on this port")
+    option.add("--admin-token", "ADMIN_TOKEN", None, str,
+               help="require this token in X-Ges-Mock-Admin-Token for "
+                    "/__admin/ (health and ready stay open)")
+    option.add("--admin-port", "ADMIN_PORT", None, _port,
+               help="serve /__admin/ only on this port, not on --port")
     serve.add_argument("--scenario", action="append", default=None,
                        help="scenario file, directory of them, or bundled name; "
                             "repeatable, the first is the default (default: default; "
                             "env GES_MOCK_SCENARIO, comma-separated)")
-    serve.add_argument("--shared-obs-root", action="store_true",
-                       default=env_default("SHARED_OBS_ROOT", False, env_flag),
-                       help="let several scenarios write to the same OBS root "
-                            "instead of <obs-root>/<scenario-name>/")
-    serve.add_argument("--no-watch", dest="watch", action="store_false",
-                       default=not env_default("NO_WATCH", False, env_flag),
-                       help="do not reload scenario files when they change")
-    serve.add_argument("--watch-interval", type=_seconds(zero_ok=True),
-                       default=env_default("WATCH_INTERVAL", 0.0, _seconds(zero_ok=True)),
-                       help="check scenario files at most this often, in seconds "
-                            "(default 0: before every request)")
-    serve.add_argument("--body-limit", type=_at_least(0),
-                       default=env_default("BODY_LIMIT", DEFAULT_BODY_LIMIT,
-                                           _at_least(0)),
-                       help="largest request body in bytes (default 1 MiB)")
-    serve.add_argument("--read-timeout", type=_seconds(zero_ok=False),
-                       default=env_default("READ_TIMEOUT", DEFAULT_READ_TIMEOUT,
-                                           _seconds(zero_ok=False)),
-                       help="seconds a client may take to send a request's headers "
-                            "or body, or stay idle between requests (default 15)")
-    serve.add_argument("--journal-size", type=_at_least(1),
-                       default=env_default("JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE,
-                                           _at_least(1)),
-                       help="requests the journal keeps, oldest dropped first "
-                            f"(default {DEFAULT_JOURNAL_SIZE})")
-    serve.add_argument("--log-level", choices=LOG_LEVELS,
-                       default=env_default("LOG_LEVEL", "INFO", _one_of(LOG_LEVELS)))
-    serve.add_argument("--log-format", choices=LOG_FORMATS,
-                       default=env_default("LOG_FORMAT", "text", _one_of(LOG_FORMATS)),
-                       help="text lines, or one JSON object per line (default text)")
-    serve.add_argument("--loop", choices=LOOP_CHOICES,
-                       default=env_default("LOOP", "auto", _one_of(LOOP_CHOICES)),
-                       help="event loop; auto uses uvloop when installed, as with "
-                            "the [fast] extra (default auto)")
+    option.add("--shared-obs-root", "SHARED_OBS_ROOT", False, env_flag,
+               action="store_true",
+               help="let several scenarios write to the same OBS root "
+                    "instead of <obs-root>/<scenario-name>/")
+    option.add("--no-watch", "NO_WATCH", True, _negated(env_flag),
+               dest="watch", action="store_false",
+               help="do not reload scenario files when they change")
+    option.add("--watch-interval", "WATCH_INTERVAL", 0.0, _seconds(zero_ok=True),
+               help="check scenario files at most this often, in seconds "
+                    "(default 0: before every request)")
+    option.add("--body-limit", "BODY_LIMIT", DEFAULT_BODY_LIMIT, _at_least(0),
+               help="largest request body in bytes (default 1 MiB)")
+    option.add("--read-timeout", "READ_TIMEOUT", DEFAULT_READ_TIMEOUT,
+               _seconds(zero_ok=False),
+               help="seconds a client may take to send a request's headers "
+                    "or body, or stay idle between requests (default 15)")
+    option.add("--journal-size", "JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE, _at_least(1),
+               help="requests the journal keeps, oldest dropped first "
+                    f"(default {DEFAULT_JOURNAL_SIZE})")
+    option.add("--log-level", "LOG_LEVEL", "INFO", _one_of(LOG_LEVELS, str.upper),
+               help=f"{', '.join(LOG_LEVELS)}, in any case (default INFO)")
+    option.add("--log-format", "LOG_FORMAT", "text", _one_of(LOG_FORMATS),
+               help="text lines, or one JSON object per line (default text)")
+    option.add("--loop", "LOOP", "auto", _one_of(LOOP_CHOICES),
+               help="event loop: auto, asyncio or uvloop; auto uses uvloop when "
+                    "installed, as with the [fast] extra (default auto)")
     serve.set_defaults(run=_serve)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document")
@@ -175,13 +173,54 @@ def _seconds(*, zero_ok: bool) -> Callable[[str], float]:
     return convert
 
 
-def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
+def _one_of(
+    choices: Sequence[str], normal: Callable[[str], str] = str
+) -> Callable[[str], str]:
     def convert(raw: str) -> str:
-        if raw not in choices:
-            raise ValueError(f"expected one of {', '.join(choices)}")
-        return raw
+        value = normal(raw)
+        if value not in choices:
+            raise _BadValue(f"expected one of {', '.join(choices)}, got {raw!r}")
+        return value
 
     return convert
+
+
+def _negated(convert: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda raw: not convert(raw)
+
+
+class _EnvironmentOptions:
+    """Serve flags whose value, when left out, comes from GES_MOCK_<NAME>.
+
+    The variables are read after parsing, and only for the command that has
+    the flags: a bad variable never stops another command, and a flag given
+    on the command line wins without its variable being read.
+    """
+
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
+        self.parser = parser
+        self.fills: list[Callable[[argparse.Namespace], None]] = []
+        parser.set_defaults(environment=self.fills)
+
+    def add(
+        self,
+        flag: str,
+        name: str,
+        default: object,
+        convert: Callable[[str], Any],
+        **kwargs: Any,
+    ) -> None:
+        kwargs["help"] = f"{kwargs.get('help', '')} [env {ENV_PREFIX}{name}]".strip()
+        if "action" not in kwargs:
+            kwargs["type"] = convert
+        action = self.parser.add_argument(flag, default=None, **kwargs)
+        dest = action.dest
+
+        def fill(args: argparse.Namespace) -> None:
+            if getattr(args, dest) is None:
+                setattr(args, dest, env_default(name, default, convert))
+
+        self.fills.append(fill)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ges_mock.cli import build_parser
+from ges_mock.cli import parse_args
 from ges_mock.environment import env_default, env_flag
 from ges_mock.errors import GesMockError
 from ges_mock.logformat import JsonLinesFormatter
@@ -51,10 +51,29 @@ def test_serve_flags__every_one_has_a_variable(monkeypatch: pytest.MonkeyPatch) 
     for name, raw in variables.items():
         monkeypatch.setenv("GES_MOCK_" + name, raw)
 
-    args = build_parser().parse_args(["serve"])
+    args = parse_args(["serve"])
 
     assert (args.read_timeout, args.watch_interval, args.loop) == (2.5, 1.0, "asyncio")
     assert (args.shared_obs_root, args.watch) == (True, False)
+
+
+def test_serve_flags__a_given_flag_wins_over_a_bad_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GES_MOCK_LOG_LEVEL", "chatty")
+    monkeypatch.setenv("GES_MOCK_PORT", "eighty")
+
+    args = parse_args(["serve", "--log-level", "debug", "--port", "9"])
+
+    assert (args.log_level, args.port) == ("DEBUG", 9)
+
+
+def test_other_commands__ignore_serve_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GES_MOCK_PORT", "eighty")
+
+    args = parse_args(["check", "x.yaml"])
+
+    assert args.files == ["x.yaml"]
 
 
 def test_cli__bad_log_format_variable_exits_2() -> None:
@@ -69,7 +88,7 @@ def test_cli__bad_log_format_variable_exits_2() -> None:
     assert done.returncode == 2
     assert done.stderr == (
         "ges-mock: environment variable GES_MOCK_LOG_FORMAT is 'xml', "
-        "which is not valid: expected one of text, json\n"
+        "which is not valid: expected one of text, json, got 'xml'\n"
     )
 
 
