@@ -7,11 +7,19 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_EXPANDED_NODES", "YamlDocument", "YamlTooLarge", "parse_yaml"]
+__all__ = [
+    "MAX_EXPANDED_NODES",
+    "YamlDocument",
+    "YamlDuplicateKey",
+    "YamlTooLarge",
+    "parse_yaml",
+]
 
 # Aliases let a few lines of YAML stand for billions of values (a "billion
 # laughs" document); nothing past this many values once expanded is read.
 MAX_EXPANDED_NODES = 1_000_000
+# `<<: *anchor` merges a mapping in; it may stand beside keys it overrides.
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class YamlTooLarge(yaml.YAMLError):
@@ -23,6 +31,15 @@ class YamlTooLarge(yaml.YAMLError):
             f"the document expands to more than {MAX_EXPANDED_NODES} values "
             "through its aliases"
         )
+        self.problem_mark = mark
+
+
+class YamlDuplicateKey(yaml.YAMLError):
+    """A mapping that names the same key twice: YAML would keep only the last."""
+
+    def __init__(self, key: str, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.problem = f"key {key!r} appears twice in the same mapping"
         self.problem_mark = mark
 
 
@@ -50,6 +67,8 @@ def parse_yaml(text: str) -> YamlDocument:
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is not None and _expanded_size(root, {}) > MAX_EXPANDED_NODES:
         raise YamlTooLarge(root.start_mark)
+    if root is not None:
+        _refuse_duplicate_keys(root, set())
     data = yaml.safe_load(text)
     return YamlDocument(data, root)
 
@@ -71,6 +90,26 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     # Past the bound the exact figure no longer matters; capping keeps it small.
     sizes[id(node)] = min(size, MAX_EXPANDED_NODES + 1)
     return sizes[id(node)]
+
+
+def _refuse_duplicate_keys(node: yaml.Node, seen: set[int]) -> None:
+    """Raise YamlDuplicateKey at the second spelling of a key in any mapping."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE_TAG:
+                    if key.value in keys:
+                        raise YamlDuplicateKey(key.value, key.start_mark)
+                    keys.add(key.value)
+                pending.append(value)
 
 
 def _child(node: yaml.Node | None, part: Any) -> tuple[yaml.Node, int] | None:

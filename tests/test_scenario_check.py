@@ -155,3 +155,26 @@ def test_check__refuses_a_billion_laughs_document(tmp_path: Path) -> None:
         f"{path}:1: not valid YAML: the document expands to more than 1000000 "
         "values through its aliases"
     ]
+
+
+def test_check__refuses_a_key_given_twice(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text(GOOD + "rules: []\nseed: 1\nrules: []\n", "utf-8")
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path)
+
+    assert caught.value.problems == [
+        f"{path}:7: not valid YAML: key 'rules' appears twice in the same mapping"
+    ]
+
+
+def test_check__merge_keys_are_not_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "merge.yaml"
+    text = GOOD + "    jobs:\n      - &j {id: a, algorithm: louvain}\n"
+    text += "      - {<<: *j, id: b}\n"
+    path.write_text(text, "utf-8")
+
+    scenario = load_scenario_file(path)
+
+    assert [job.id for job in scenario.graphs["movie"].jobs] == ["a", "b"]
