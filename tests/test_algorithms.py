@@ -220,6 +220,13 @@ def test_triangle_count__statistics_keeps_only_the_total() -> None:
     }
 
 
+def test_degree_correlation_of_a_regular_graph__is_an_algorithm_error() -> None:
+    # networkx gives NaN here, which no JSON status body or CSV may carry.
+    triangle = nx.Graph([("a", "b"), ("b", "c"), ("c", "a")])
+    with pytest.raises(AlgorithmError, match="degree_correlation is undefined"):
+        compute("degree_correlation", triangle, {}, SEED)
+
+
 def test_unknown_vertex__is_an_algorithm_error() -> None:
     with pytest.raises(AlgorithmError, match=r"vertex \[99\] of parameter source"):
         _run("sssp", source=99)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -11,7 +12,7 @@ else:  # loaded on first use, so a server starts without it
     from ..lazy import networkx as nx
 
 from ..results import AlgorithmResult, ColumnRows, Layout, first_cell
-from .common import Algorithm, value_rows, weight_of
+from .common import Algorithm, AlgorithmError, value_rows, weight_of
 
 __all__ = ["COMMUNITY", "number_communities"]
 
@@ -142,8 +143,17 @@ def degree_correlation(
     parameters: Mapping[str, Any],
     seed: int,
 ) -> AlgorithmResult:
-    """networkx degree assortativity coefficient of the graph."""
+    """networkx degree assortativity coefficient of the graph.
+
+    networkx answers NaN when the degrees at the edges' ends do not vary
+    (a regular graph, say); NaN is no JSON number, so the job fails instead.
+    """
     value = float(nx.degree_assortativity_coefficient(graph))
+    if not math.isfinite(value):
+        raise AlgorithmError(
+            "degree_correlation is undefined on this graph: "
+            "the degrees at the ends of its edges do not vary"
+        )
     return DEGREE_CORRELATION.result((), [(value,)])
 
 
