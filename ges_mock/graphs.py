@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,9 @@ _POSITIONAL = ("source", "target", "weight")
 
 class GraphDataError(ValueError):
     """A scenario's graph data cannot be built; the message names why."""
+
+
+_ID_FORBIDDEN = re.compile(r'[,"\x00-\x1f\x7f]')
 
 
 def karate_club() -> nx.Graph[str]:
@@ -102,8 +106,8 @@ def build_graph(spec: Mapping[str, Any], base_dir: Path | None = None) -> nx.Gra
     if "csv" in spec:
         _add_csv_edges(graph, _inside(base_dir, str(spec["csv"])))
         return graph
-    for edge in spec["edges"]:
-        _add_edge(graph, dict(zip(_POSITIONAL, edge)))
+    for index, edge in enumerate(spec["edges"]):
+        _add_edge(graph, dict(zip(_POSITIONAL, edge)), where=f"edges[{index}]")
     return graph
 
 
@@ -145,6 +149,10 @@ def _add_csv_edges(graph: nx.Graph[str], path: Path) -> None:
 
 def _add_edge(graph: nx.Graph[str], cells: Mapping[str, Any], where: str = "edge") -> None:
     source, target = str(cells["source"]).strip(), str(cells["target"]).strip()
+    for end, vertex in (("source", source), ("target", target)):
+        problem = _vertex_id_problem(vertex)
+        if problem is not None:
+            raise GraphDataError(f"{where}: {end} {vertex!r} {problem}")
     properties = {}
     for name, value in _extra(cells):
         try:
@@ -154,6 +162,23 @@ def _add_edge(graph: nx.Graph[str], cells: Mapping[str, Any], where: str = "edge
                 f"{where}: {name} must be a number, got {value!r}"
             ) from err
     graph.add_edge(source, target, **properties)
+
+
+def _vertex_id_problem(vertex: str) -> str | None:
+    """Why `vertex` cannot be an id in the exported CSV, or None.
+
+    Ids are written bare into rows and into the `#` header lines: a comma,
+    quote or line break would split them, and a leading `#` would make a
+    row read as a comment.
+    """
+    if not vertex:
+        return "is empty"
+    if vertex.startswith("#"):
+        return "starts with '#'"
+    bad = _ID_FORBIDDEN.search(vertex)
+    if bad is not None:
+        return f"holds {bad.group()!r}; ids hold no comma, quote or control character"
+    return None
 
 
 def _extra(cells: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:

@@ -85,3 +85,22 @@ def test_column_rows__tuples_only_when_read() -> None:
     assert len(rows) == 3 and rows[1] == ("b", 2.0)
     assert rows[1:] == [("b", 2.0), ("c", 3.0)]
     assert list(rows) == [("a", 1.0), ("b", 2.0), ("c", 3.0)]
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("", "is empty"),
+        ("#c", "starts with '#'"),
+        ("a,b", "holds ','; ids hold no comma, quote or control character"),
+        ('a"b', "holds '\"'; ids hold no comma, quote or control character"),
+        ("e\nf", "holds '\\n'; ids hold no comma, quote or control character"),
+    ],
+)
+def test_edges__vertex_ids_that_would_break_the_csv_are_refused(
+    source: str, problem: str
+) -> None:
+    with pytest.raises(GraphDataError) as raised:
+        build_graph({"edges": [["a", "b"], [source, "b"]]})
+
+    assert str(raised.value) == f"edges[1]: source {source!r} {problem}"
