@@ -34,11 +34,13 @@ async def run_algorithm(
     is_sync: bool,
     request: dict[str, Any],
 ) -> Job:
-    """Create the job, compute its result in a worker thread, and store it.
+    """Create the job and compute its result in a worker thread.
 
-    An async job then advances as the scenario's algorithm progression
-    says; a sync job is final at once. A computation that cannot run makes
-    the job fail with GES.8402 and the reason.
+    A sync job is answered once the result is there, final at once. An
+    async job is answered at once: it advances as the scenario's algorithm
+    progression says, and stays running past that until its result is
+    computed. A computation that cannot run makes the job fail with
+    GES.8402 and the reason.
     """
     progression = (
         Progression() if is_sync else world.scenario.behaviour.algorithm_progression
@@ -53,23 +55,34 @@ async def run_algorithm(
     job.request = request
     world.jobs.add(job)
 
-    spec = world.scenario.graphs[graph]
+    computation = _compute(job, world.scenario.graphs[graph].graph, world.scenario.seed)
+    if is_sync:
+        await computation
+        job.state = job.outcome
+    else:
+        job.is_work_done = False
+        job.work_task = asyncio.get_running_loop().create_task(computation)
+        job.refresh(world.clock.now())
+    return job
+
+
+async def _compute(job: Job, graph: Any, seed: int) -> None:
     try:
-        job.result = await asyncio.to_thread(
-            compute, algorithm, spec.graph, parameters, world.scenario.seed
+        result = await asyncio.to_thread(
+            compute, job.algorithm, graph, job.parameters, seed
         )
+        if job.state is not JobState.CANCELLED:
+            job.result = result
     except AlgorithmError as err:
         job.fail(RUN_FAILED, str(err))
     except Exception as err:  # noqa: BLE001 - any library failure fails the job
-        jobs_log.exception("algorithm job %s (%s) raised", job.id, algorithm)
-        job.fail(INTERNAL_ERROR, f"algorithm {algorithm} failed: {type(err).__name__}")
-
-    if is_sync:
-        job.state = job.outcome
+        jobs_log.exception("algorithm job %s (%s) raised", job.id, job.algorithm)
+        job.fail(INTERNAL_ERROR, f"algorithm {job.algorithm} failed: {type(err).__name__}")
+    finally:
+        job.is_work_done = True
     jobs_log.debug(
-        "algorithm job %s: %s on %s, %s", job.id, algorithm, graph, job.outcome
+        "algorithm job %s: %s on %s, %s", job.id, job.algorithm, job.graph, job.outcome
     )
-    return job
 
 
 def cancel_job(world: World, graph: str, job_id: str) -> None:

@@ -25,6 +25,10 @@ __all__ = ["poll_job", "start_export"]
 WRITE_FAILED = "GES.8011"
 # How long a poll that is due to finish an export waits for its file.
 WRITE_WAIT_SECONDS = 60.0
+# An async algorithm job's due poll waits this long for its result, so a
+# small graph's job ends on the poll its progression names; a longer
+# computation is reported running until it ends.
+COMPUTE_WAIT_SECONDS = 2.0
 
 
 def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
@@ -59,13 +63,13 @@ def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
         job.fail(*failure)
     elif world.landed.holds(source.id, target.path):
         # The same bytes already stand at the target: the export is written.
-        job.is_written = True
+        job.is_work_done = True
     else:
-        job.is_written = False
+        job.is_work_done = False
         task = asyncio.get_running_loop().create_task(_write(world, source, job, target))
         world.writes.add(task)
         task.add_done_callback(world.writes.discard)
-        job.write_task = task
+        job.work_task = task
 
     job.refresh(world.clock.now())
     jobs_log.debug("export job %s of job %s to %s", job.id, source.id, target.key)
@@ -81,9 +85,10 @@ async def poll_job(world: World, job: Job) -> JobState:
     """
     now = world.clock.now()
     job.polls += 1
-    task = job.write_task
+    task = job.work_task
     if task is not None and not task.done() and job.is_due(now):
-        await asyncio.wait([task], timeout=WRITE_WAIT_SECONDS)
+        bound = WRITE_WAIT_SECONDS if job.kind is JobKind.EXPORT else COMPUTE_WAIT_SECONDS
+        await asyncio.wait([task], timeout=bound)
     return job.refresh(now)
 
 
@@ -135,7 +140,7 @@ async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> N
         jobs_log.exception("export job %s failed writing %s", job.id, target.key)
         job.fail(WRITE_FAILED, f"export failed, cannot write {target.key}: internal error")
     finally:
-        job.is_written = True
+        job.is_work_done = True
 
 
 def _write_file(target: ExportTarget, result: AlgorithmResult, runtime: float) -> Signature | None:

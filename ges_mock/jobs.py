@@ -97,8 +97,8 @@ class Job:
     result: AlgorithmResult | None = None
     source_job_id: str | None = None
     export_key: str | None = None
-    is_written: bool = True
-    write_task: asyncio.Future[None] | None = None
+    is_work_done: bool = True
+    work_task: asyncio.Future[None] | None = None
     request: dict[str, Any] = field(default_factory=dict)
 
     def poll(self, now: float) -> JobState:
@@ -117,7 +117,7 @@ class Job:
         waiting = self.progression.state_at(self.polls, now - self.created_at)
         if waiting is not None:
             self.state = waiting
-        elif self.is_written:
+        elif self.is_work_done:
             self.state = self.outcome
         else:
             self.state = JobState.RUNNING
@@ -197,7 +197,7 @@ class JobStore:
         for job_id, job in self._jobs.items():
             if len(doomed) == excess:
                 break
-            if job_id not in self._pinned and job.is_written:
+            if job_id not in self._pinned and job.is_work_done:
                 doomed.append(job_id)
         for job_id in doomed:
             del self._jobs[job_id]

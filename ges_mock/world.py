@@ -70,7 +70,11 @@ class World:
         job_id: str | None = None,
         parameters: dict[str, object] | None = None,
     ) -> Job:
-        """Make a job with the next id and a reproducible runtime (not stored)."""
+        """Make a pending job with the next id and a reproducible runtime.
+
+        The job is not stored, and not refreshed: the caller first says what
+        work it waits for, so that a job due at once cannot end before it.
+        """
         job = Job(
             id=job_id or self.ids.next_id(),
             kind=kind,
@@ -81,7 +85,6 @@ class World:
             progression=progression,
             runtime=round(0.0005 + self._runtimes.random() * 0.005, 6),
         )
-        job.refresh(job.created_at)
         return job
 
     def result_of(self, job: Job) -> AlgorithmResult:

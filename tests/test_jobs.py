@@ -42,10 +42,10 @@ def test_progression__by_seconds_ignores_polls() -> None:
 
 def test_progression__unwritten_export_stays_running() -> None:
     job = _job(Progression.done_after_polls(1))
-    job.is_written = False
+    job.is_work_done = False
 
     assert job.poll(100.0) is JobState.RUNNING
-    job.is_written = True
+    job.is_work_done = True
     assert job.poll(100.0) is JobState.COMPLETE
 
 
@@ -85,7 +85,7 @@ def test_store__evicts_oldest_finished_but_never_pinned() -> None:
 def test_store__evicts_unpolled_jobs_but_not_one_being_written() -> None:
     store = JobStore(capacity=2)
     writing = _job(Progression(), "writing")
-    writing.is_written = False
+    writing.is_work_done = False
     store.add(writing)
     for name in ("a", "b", "c"):
         store.add(_job(Progression(), name))
@@ -112,7 +112,7 @@ def test_job_ids__are_the_text_of_version_4_uuids() -> None:
 def test_store__evicts_landed_exports_nobody_polled_but_not_writing_ones() -> None:
     store = JobStore(capacity=2)
     writing = _job(Progression.done_after_polls(2), "writing")
-    writing.is_written = False
+    writing.is_work_done = False
     store.add(writing)
     for name in ("a", "b", "c"):
         store.add(_job(Progression.done_after_polls(2), name))
