@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -206,3 +207,22 @@ def test_status__unknown_job_is_ges_8301(default_server: MockProcess) -> None:
     assert answer.status_code == 400
     assert answer.json() == {"errorMessage": "can not find job, jobId is nope",
                              "errorCode": "GES.8301"}
+
+
+def test_export__a_refused_target_takes_no_job_id(
+    mock_process: Callable[..., MockProcess],
+) -> None:
+    server = mock_process()
+    url = server.api() + EXPORT.format(job="louvain-demo")
+
+    def export(**fields: Any) -> requests.Response:
+        body = {**SAMPLE_BODY, **fields}
+        return requests.post(url, json=body, headers=TOKEN, timeout=10)
+
+    first = export(fileName="a").json()["jobId"]
+    assert export(exportPath="../x").status_code == 400
+    assert export(fileName="%").status_code == 400
+    assert export(exportPath="b/|").status_code == 400
+    second = export(fileName="b").json()["jobId"]
+
+    assert (first[-9:], second[-9:]) == ("000000001", "000000002")
