@@ -72,7 +72,9 @@ class Progression:
             if elapsed < self.pending:
                 return JobState.PENDING
             return JobState.RUNNING if elapsed < self.pending + self.running else None
-        if polls <= self.pending:
+        # Before its first poll a job shows what that poll would: with no
+        # pending polls, it is already running.
+        if polls <= self.pending and self.pending > 0:
             return JobState.PENDING
         return JobState.RUNNING if polls <= self.pending + self.running else None
 

@@ -190,7 +190,7 @@ def test_list__shows_jobs_oldest_first_with_paging(
     ]
     assert listed["jobs"][1] == {
         "jobId": first.json()["jobId"],
-        "status": "pending",
+        "status": "running",  # as its first poll will say
         "request": {
             "command": "POST",
             "url": "/ges/v1.0/p1/graphs/movie/action?action_id=execute-algorithm",

@@ -22,6 +22,11 @@ def test_progression__done_on_the_second_poll() -> None:
     assert states == [JobState.RUNNING, JobState.COMPLETE, JobState.COMPLETE]
 
 
+def test_progression__before_any_poll_shows_what_the_first_poll_would() -> None:
+    assert _job(Progression.done_after_polls(2)).state is JobState.RUNNING
+    assert _job(Progression.done_after_polls(3, pending=1)).state is JobState.PENDING
+
+
 def test_progression__pending_then_running_then_done() -> None:
     job = _job(Progression.done_after_polls(4, pending=1))
 
