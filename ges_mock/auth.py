@@ -13,6 +13,12 @@ __all__ = ["authenticate"]
 TOKEN_HEADER = "X-Auth-Token"
 
 
+# An expired token has one expiry: an hour before the mock started.
+EXPIRED_AT = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime(
+    "%Y-%m-%dT%H:%M:%S.%fZ"
+)
+
+
 def authenticate(
     token: str | None,
     project_id: str,
@@ -26,9 +32,7 @@ def authenticate(
         raise _refused(auth, request_id, "x-auth-token not found", "GES.8005",
                        "X-Auth-Token header is missing")
     if token in auth.expired_tokens:
-        expired_at = datetime.now(timezone.utc) - timedelta(hours=1)
-        stamp = expired_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        raise _refused(auth, request_id, f"token expires, expires_at: {stamp}",
+        raise _refused(auth, request_id, f"token expires, expires_at: {EXPIRED_AT}",
                        "GES.8007", "token has expired")
     if auth.tokens is not None and token not in auth.tokens:
         raise _refused(auth, request_id, "decrypt token fail", "GES.8007",

@@ -171,6 +171,7 @@ def test_bundled__gateway_error(
 
 def test_bundled__401_expired_token(bundled_server: MockProcess) -> None:
     answer = _export(bundled_server, "export-401", "expired-token")
+    again = _export(bundled_server, "export-401", "expired-token")
 
     body = answer.json()
     assert answer.status_code == 401
@@ -178,6 +179,7 @@ def test_bundled__401_expired_token(bundled_server: MockProcess) -> None:
     assert body["error_msg"].startswith(
         "Incorrect IAM authentication information: token expires, expires_at: "
     )
+    assert again.json()["error_msg"] == body["error_msg"]  # one expiry per token
 
 
 def test_bundled__flaky_fails_twice_then_exports(bundled_server: MockProcess) -> None:
