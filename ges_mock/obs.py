@@ -39,6 +39,10 @@ _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXE
 _CSV_SUFFIX = ".csv"
 # OBS refuses object keys longer than this, in UTF-8 bytes.
 MAX_KEY_BYTES = 1024
+# The local file system's limit on one name, in bytes; the file itself is
+# first written under a temporary name this much longer (`.<name>.<hex>.tmp`).
+MAX_NAME_BYTES = 255
+_TEMP_NAME_EXTRA = len(".") + len(".") + 16 + len(".tmp")
 # The real path of each OBS root in use, as `_real_root` last found it.
 _REAL_ROOTS: dict[Path, str] = {}
 # A file's device, inode, size and modification time in nanoseconds.
@@ -99,6 +103,7 @@ def resolve_export_target(
 
     parts = [*segments, name]
     _reject_reserved_names(parts)
+    _reject_long_names(parts)
     key_bytes = len("/".join(parts).encode("utf-8"))
     if key_bytes > MAX_KEY_BYTES:
         raise bad_parameter(
@@ -186,7 +191,7 @@ def _open_folder(parent_fd: int, folder: str, key: str) -> int:
 
 def _write_in(folder_fd: int, name: str, write: Callable[[TextIO], None]) -> int:
     """Write `name` inside the open folder through a temporary file; return its size."""
-    temp_name = f".{name}.{secrets.token_hex(8)}.tmp"
+    temp_name = f".{name}.{secrets.token_hex(8)}.tmp"  # _TEMP_NAME_EXTRA longer
     fd = os.open(temp_name, _TEMP_FLAGS, _FILE_MODE, dir_fd=folder_fd)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -228,6 +233,20 @@ def _reject_reserved_names(parts: list[str]) -> None:
             raise bad_parameter(
                 f"{field} names {part!r}, a name kept for unfinished writes "
                 "(ending in '.tmp' or starting with '.tmp-')"
+            )
+
+
+def _reject_long_names(parts: list[str]) -> None:
+    # A name the disk cannot hold is a 400 now, not an export job failed later.
+    *segments, name = parts
+    limits = [*(("exportPath", s, MAX_NAME_BYTES) for s in segments)]
+    limits.append(("fileName", name, MAX_NAME_BYTES - _TEMP_NAME_EXTRA))
+    for field, part, limit in limits:
+        size = len(part.encode("utf-8"))
+        if size > limit:
+            raise bad_parameter(
+                f"{field} holds a name of {size} bytes ({part[:16]!r}...); "
+                f"the OBS stand-in's disk takes at most {limit}"
             )
 
 

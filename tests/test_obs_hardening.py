@@ -60,6 +60,38 @@ def test_resolve__hostile_names(
     assert caught.value.message == message
 
 
+@pytest.mark.parametrize(
+    ("export_path", "file_name", "message"),
+    [
+        ("b/" + "d" * 256, "x",
+         "exportPath holds a name of 256 bytes ('dddddddddddddddd'...); "
+         "the OBS stand-in's disk takes at most 255"),
+        ("b", "f" * 230,
+         "fileName holds a name of 234 bytes ('ffffffffffffffff'...); "
+         "the OBS stand-in's disk takes at most 233"),
+        ("b", "社" * 80,
+         "fileName holds a name of 244 bytes ('社社社社社社社社社社社社社社社社'...); "
+         "the OBS stand-in's disk takes at most 233"),
+    ],
+)
+def test_resolve__names_too_long_for_the_disk(
+    tmp_path: Path, export_path: str, file_name: str, message: str
+) -> None:
+    with pytest.raises(ContractError) as caught:
+        resolve_export_target(tmp_path, export_path, file_name, "job-1")
+
+    assert caught.value.message == message
+
+
+def test_resolve__longest_file_name_is_written(tmp_path: Path) -> None:
+    target = resolve_export_target(tmp_path, "b", "f" * 229, "job-1")
+
+    write_atomically(target, lambda handle: handle.write("1,1\n"))
+
+    assert target.path.read_text() == "1,1\n"
+    assert len(target.path.name.encode()) == 233
+
+
 def test_resolve__cjk_names_kept_as_sent(tmp_path: Path) -> None:
     target = resolve_export_target(tmp_path, "桶/目录", "社区结果", "job-1")
 
