@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .errors import ContractError
 
 __all__ = [
@@ -47,6 +49,11 @@ def bad_parameter(message: str) -> ContractError:
 def graph_not_found(graph_name: str) -> ContractError:
     """GES.8011 in the export document's own wording."""
     return contract_error("GES.8011", f"graph [{graph_name}] is not found")
+
+
+def graph_missing_as(code: str) -> Callable[[str], ContractError]:
+    """An unknown graph answered with `code`, in the export document's wording."""
+    return lambda graph_name: contract_error(code, f"graph [{graph_name}] is not found")
 
 
 def export_failed(message: str) -> ContractError:

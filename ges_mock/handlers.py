@@ -6,16 +6,16 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from .auth import TOKEN_HEADER, authenticate
 from .body import read_json_body
-from .contract import bad_parameter, graph_not_found, job_not_found
+from .contract import bad_parameter, graph_missing_as, graph_not_found, job_not_found
 from .exports import poll_job, start_export
+from .graph_access import authorised_world
 from .job_view import describe_job
 from .jobs import Job
 from .protocol import expect_within_limit
 from .query import MAX_OFFSET, int_query
 from .registry import Registry, project_of
-from .request_keys import REQUEST_ID, WORLD
+from .request_keys import WORLD
 from .responses import json_response
 from .validation import first_problem
 from .world import World
@@ -35,7 +35,7 @@ routes = web.RouteTableDef()
 @routes.post(BASE + "/jobs/{job_id}/action", expect_handler=expect_within_limit)
 async def export_result(request: web.Request) -> web.Response:
     """POST .../jobs/{job_id}/action?action_id=export-result."""
-    world = _authorised_world(request)
+    world = authorised_world(request, graph_not_found)
     actions = request.query.getall("action_id", [])
     if len(actions) > 1:
         raise bad_parameter(f"action_id must be given once, got {actions!r}")
@@ -58,7 +58,7 @@ async def export_result(request: web.Request) -> web.Response:
 @routes.get(BASE + "/jobs/{job_id}/status", expect_handler=expect_within_limit)
 async def job_status(request: web.Request) -> web.Response:
     """GET .../jobs/{job_id}/status?offset=&limit=."""
-    world = _authorised_world(request)
+    world = authorised_world(request, graph_missing_as("GES.8301"))
     offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     limit = int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
 
@@ -74,23 +74,6 @@ async def select_scenario(request: web.Request, handler: Handler) -> web.StreamR
         project_id = project_of(request.path)
         request[WORLD] = request.app[REGISTRY].select(request.headers, project_id)
     return await handler(request)
-
-
-def _authorised_world(request: web.Request) -> World:
-    """Check the token against the request's scenario, and that the graph exists."""
-    world = request[WORLD]
-    project_id = request.match_info["project_id"]
-    graph_name = request.match_info["graph_name"]
-    authenticate(
-        request.headers.get(TOKEN_HEADER),
-        project_id,
-        graph_name,
-        world.scenario.auth,
-        request[REQUEST_ID],
-    )
-    if world.graph(graph_name) is None:
-        raise graph_not_found(graph_name)
-    return world
 
 
 def _find_job(world: World, request: web.Request) -> Job:

@@ -7,17 +7,15 @@ from typing import Any
 from aiohttp import web
 
 from . import algorithm_jobs
-from .algorithm_jobs import RUN_FAILED, describe_request, run_algorithm
+from .algorithm_jobs import CANCEL_FAILED, RUN_FAILED, describe_request, run_algorithm
 from .algorithms import canonical_name, parameter_problem
-from .auth import TOKEN_HEADER, authenticate
 from .body import read_json_body
-from .contract import bad_parameter, contract_error
-from .errors import ContractError
+from .contract import bad_parameter, contract_error, graph_missing_as
+from .graph_access import authorised_world
 from .handlers import BASE, MAX_LIMIT
 from .jobs import Job, JobState
 from .protocol import expect_within_limit
 from .query import MAX_OFFSET, int_query
-from .request_keys import REQUEST_ID, WORLD
 from .responses import json_response
 from .validation import first_problem
 from .world import World
@@ -25,6 +23,7 @@ from .world import World
 __all__ = ["job_routes"]
 
 EXECUTE_ACTION = "execute-algorithm"
+JOB_QUERY_FAILED = "GES.8301"
 EXECUTION_MODES = ("sync", "async")
 job_routes = web.RouteTableDef()
 
@@ -32,7 +31,7 @@ job_routes = web.RouteTableDef()
 @job_routes.post(BASE + "/action", expect_handler=expect_within_limit)
 async def execute_algorithm(request: web.Request) -> web.Response:
     """POST .../action?action_id=execute-algorithm."""
-    world = _authorised_world(request, _algorithm_graph_missing)
+    world = authorised_world(request, graph_missing_as(RUN_FAILED))
     action = request.query.get("action_id")
     if action != EXECUTE_ACTION:
         got = "none" if action is None else repr(action)
@@ -67,7 +66,7 @@ async def execute_algorithm(request: web.Request) -> web.Response:
 @job_routes.get(BASE + "/jobs/status", expect_handler=expect_within_limit)
 async def list_jobs(request: web.Request) -> web.Response:
     """GET .../jobs/status?offset=&limit=: the graph's jobs, oldest first."""
-    world = _authorised_world(request, _graph_missing)
+    world = authorised_world(request, graph_missing_as(JOB_QUERY_FAILED))
     offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     limit = int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
 
@@ -90,7 +89,7 @@ async def list_jobs(request: web.Request) -> web.Response:
 @job_routes.delete(BASE + "/jobs/{job_id}", expect_handler=expect_within_limit)
 async def cancel_job(request: web.Request) -> web.Response:
     """DELETE .../jobs/{job_id}: cancel a pending or running algorithm job."""
-    world = _authorised_world(request, _graph_missing)
+    world = authorised_world(request, graph_missing_as(CANCEL_FAILED))
     graph, job_id = request.match_info["graph_name"], request.match_info["job_id"]
     algorithm_jobs.cancel_job(world, graph, job_id)
     return json_response({})
@@ -131,25 +130,3 @@ def _execute_answer(world: World, job: Job, mode: str) -> dict[str, Any]:
     return answer
 
 
-def _graph_missing(graph_name: str) -> ContractError:
-    return contract_error("GES.8011", f"graph [{graph_name}] is not found")
-
-
-def _algorithm_graph_missing(graph_name: str) -> ContractError:
-    return contract_error(RUN_FAILED, f"graph [{graph_name}] is not found")
-
-
-def _authorised_world(request: web.Request, missing: Any) -> World:
-    """Check the token against the request's scenario, and that the graph exists."""
-    world = request[WORLD]
-    graph_name = request.match_info["graph_name"]
-    authenticate(
-        request.headers.get(TOKEN_HEADER),
-        request.match_info["project_id"],
-        graph_name,
-        world.scenario.auth,
-        request[REQUEST_ID],
-    )
-    if world.graph(graph_name) is None:
-        raise missing(graph_name)
-    return world

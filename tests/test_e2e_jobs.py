@@ -285,3 +285,23 @@ def test_scenario_graphs__csv_generated_and_literal_result(
         "runtime": literal["runtime"],
     }
     assert ranks["data_total_size"] == 500
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "code"),
+    [
+        ("GET", "/jobs/louvain-demo/status", "GES.8301"),
+        ("GET", "/jobs/status", "GES.8301"),
+        ("DELETE", "/jobs/louvain-demo", "GES.8303"),
+    ],
+)
+def test_unknown_graph__each_call_answers_with_its_own_code(
+    default_server: MockProcess, method: str, path: str, code: str
+) -> None:
+    url = default_server.api(graph="demo") + path
+
+    answer = requests.request(method, url, headers=TOKEN, timeout=10)
+
+    assert (answer.status_code, answer.json()) == (
+        400, {"errorMessage": "graph [demo] is not found", "errorCode": code}
+    )
