@@ -252,6 +252,11 @@ def test_unknown_vertex__is_an_algorithm_error() -> None:
             {"resolution": 1},
             "parameters.resolution is not a documented field",
         ),
+        (
+            "time_window_shortest_path",
+            {"source": "1", "target": "2", "start_time": 5, "end_time": 2},
+            "parameters.start_time (5) must not be after parameters.end_time (2)",
+        ),
     ],
 )
 def test_parameters__are_checked_per_algorithm(

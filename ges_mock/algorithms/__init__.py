@@ -89,7 +89,20 @@ def parameter_problem(name: str, parameters: Any) -> str | None:
     """
     body = {"parameters": parameters}
     error = best_match(_parameters_validator(ALIASES.get(name, name)).iter_errors(body))
-    return None if error is None else describe_error(error)
+    if error is not None:
+        return describe_error(error)
+    return _window_problem(parameters)
+
+
+def _window_problem(parameters: Mapping[str, Any]) -> str | None:
+    # A rule between two fields, which the schema's per-field ranges cannot say.
+    start, end = parameters.get("start_time"), parameters.get("end_time")
+    if start is not None and end is not None and start > end:
+        return (
+            f"parameters.start_time ({start}) must not be after "
+            f"parameters.end_time ({end})"
+        )
+    return None
 
 
 def compute(
