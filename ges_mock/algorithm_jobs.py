@@ -7,6 +7,7 @@ import posixpath
 from typing import Any
 
 from .algorithms import AlgorithmError, compute
+from .computation import compute_off_loop
 from .contract import contract_error
 from .errors import ContractError
 from .jobs import Job, JobKind, JobState, Progression
@@ -68,8 +69,8 @@ async def run_algorithm(
 
 async def _compute(job: Job, graph: Any, seed: int) -> None:
     try:
-        result = await asyncio.to_thread(
-            compute, job.algorithm, graph, job.parameters, seed
+        result = await compute_off_loop(
+            lambda: compute(job.algorithm, graph, job.parameters, seed)
         )
         if job.state is not JobState.CANCELLED:
             job.result = result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from .computation import compute_off_loop
 from .contract import export_failed
 from .export_csv import write_result_csv
 from .jobs import Job, JobKind, JobState
@@ -129,7 +130,7 @@ async def _write(world: World, source: Job, job: Job, target: ExportTarget) -> N
         # A declared job computes on first use: keep that off the event loop.
         result = source.result
         if result is None:
-            result = await asyncio.to_thread(world.result_of, source)
+            result = await compute_off_loop(lambda: world.result_of(source))
         signature = await shared_write(
             world,
             source.id,

@@ -198,3 +198,21 @@ def test_sigterm__finishes_writes_exits_0_and_restart_keeps_files(
         again.stop()
     assert answer.status_code == 200
     assert sorted(os.listdir(root / "term")) == names
+
+
+def test_sigterm__a_long_computation_does_not_hold_the_exit(
+    mock_process: Callable[..., MockProcess],
+) -> None:
+    server = mock_process()
+    # Tens of seconds of path enumeration on the karate club.
+    body = {"algorithmName": "n_paths",
+            "parameters": {"source": "1", "target": "34", "n": 100000, "k": 10}}
+    answer = requests.post(server.api() + "/action?action_id=execute-algorithm",
+                           json=body, headers=TOKEN, timeout=10)
+    assert answer.status_code == 200
+    started = time.monotonic()
+
+    code = server.stop(timeout=15.0)
+
+    assert code == 0
+    assert time.monotonic() - started < 10
