@@ -40,18 +40,15 @@ def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
     """
     _check_exportable(world, source)
     _check_obs_permission(world, body["obsParameters"])
-    # An id is taken only for a target that passes its checks, so refused
+    # The id is taken only once the target passes its checks, so refused
     # requests leave the ids of later jobs as they would be without them.
-    taken: list[str] = []
-
-    def take_id() -> str:
-        taken.append(world.ids.next_id())
-        return taken[0]
-
     target = resolve_export_target(
-        world.obs_root, body["exportPath"], body.get("fileName"), default_name=take_id
+        world.obs_root,
+        body["exportPath"],
+        body.get("fileName"),
+        default_name=world.ids.peek(),
     )
-    job_id = taken[0] if taken else world.ids.next_id()
+    job_id = world.ids.next_id()
 
     job = world.new_job(
         JobKind.EXPORT,

@@ -143,9 +143,21 @@ class JobIdGenerator:
     def __init__(self, seed: int) -> None:
         self._random = random.Random(seed)
         self._count = 0
+        self._peeked: str | None = None
+
+    def peek(self) -> str:
+        """Return the id `next_id` will give, without taking it."""
+        if self._peeked is None:
+            self._peeked = self._make()
+        return self._peeked
 
     def next_id(self) -> str:
         """Return a new id: a UUID followed by a nine-digit sequence number."""
+        made = self.peek()
+        self._peeked = None
+        return made
+
+    def _make(self) -> str:
         self._count += 1
         # The text of uuid.UUID(int=bits, version=4), without building the object.
         bits = (self._random.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET

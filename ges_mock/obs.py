@@ -75,14 +75,12 @@ def resolve_export_target(
     root: Path,
     export_path: str,
     file_name: str | None,
-    default_name: str | Callable[[], str],
+    default_name: str,
 ) -> ExportTarget:
     """Map exportPath and fileName to a file inside `root`, or raise GES.8000.
 
     The first segment of exportPath is the bucket; empty segments (a
-    trailing or doubled slash) are ignored, as OBS clients do. A callable
-    `default_name` is called only when fileName is absent and exportPath
-    has passed its checks.
+    trailing or doubled slash) are ignored, as OBS clients do.
     """
     check_object_name("exportPath", export_path, allow_slash=True)
     if export_path.startswith("/"):
@@ -92,10 +90,7 @@ def resolve_export_target(
     if not segments:
         raise bad_parameter(f"exportPath must name a bucket, got {export_path!r}")
 
-    if file_name is not None:
-        name = file_name
-    else:
-        name = default_name() if callable(default_name) else default_name
+    name = default_name if file_name is None else file_name
     check_object_name("fileName", name, allow_slash=False)
     _reject_dot_segments("fileName", [name], name)
     if not name.endswith(_CSV_SUFFIX):

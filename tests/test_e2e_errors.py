@@ -217,12 +217,15 @@ def test_export__a_refused_target_takes_no_job_id(
 
     def export(**fields: Any) -> requests.Response:
         body = {**SAMPLE_BODY, **fields}
+        body = {name: value for name, value in body.items() if value is not None}
         return requests.post(url, json=body, headers=TOKEN, timeout=10)
 
     first = export(fileName="a").json()["jobId"]
     assert export(exportPath="../x").status_code == 400
     assert export(fileName="%").status_code == 400
     assert export(exportPath="b/|").status_code == 400
+    assert export(exportPath="b/" + "q" * 256, fileName=None).status_code == 400
+    assert export(exportPath="b/x.tmp/", fileName=None).status_code == 400
     second = export(fileName="b").json()["jobId"]
 
     assert (first[-9:], second[-9:]) == ("000000001", "000000002")
