@@ -7,10 +7,14 @@ from typing import Any
 
 import yaml
 
+from .body import MAX_DEPTH, nesting_depth
+
 __all__ = [
     "MAX_EXPANDED_NODES",
     "YamlDocument",
     "YamlDuplicateKey",
+    "YamlSelfReference",
+    "YamlTooDeep",
     "YamlTooLarge",
     "parse_yaml",
 ]
@@ -18,6 +22,8 @@ __all__ = [
 # Aliases let a few lines of YAML stand for billions of values (a "billion
 # laughs" document); nothing past this many values once expanded is read.
 MAX_EXPANDED_NODES = 1_000_000
+# The size of a node still being measured: no real size is negative.
+_MEASURING = -1
 # `<<: *anchor` merges a mapping in; it may stand beside keys it overrides.
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -31,6 +37,24 @@ class YamlTooLarge(yaml.YAMLError):
             f"the document expands to more than {MAX_EXPANDED_NODES} values "
             "through its aliases"
         )
+        self.problem_mark = mark
+
+
+class YamlTooDeep(yaml.YAMLError):
+    """A document nested deeper than any scenario needs."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__()
+        self.problem = f"the document is nested deeper than {MAX_DEPTH} levels"
+        self.problem_mark = mark
+
+
+class YamlSelfReference(yaml.YAMLError):
+    """An alias used inside the value its own anchor names."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.problem = "an alias refers to the value that contains it"
         self.problem_mark = mark
 
 
@@ -64,12 +88,17 @@ class YamlDocument:
 
 def parse_yaml(text: str) -> YamlDocument:
     """Parse one YAML document safely; yaml.YAMLError on bad syntax."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    if root is not None and _expanded_size(root, {}) > MAX_EXPANDED_NODES:
-        raise YamlTooLarge(root.start_mark)
-    if root is not None:
-        _refuse_duplicate_keys(root, set())
-    data = yaml.safe_load(text)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None and _expanded_size(root, {}) > MAX_EXPANDED_NODES:
+            raise YamlTooLarge(root.start_mark)
+        if root is not None:
+            _refuse_duplicate_keys(root, set())
+        data = yaml.safe_load(text)
+    except RecursionError:
+        raise YamlTooDeep(None) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise YamlTooDeep(None if root is None else root.start_mark)
     return YamlDocument(data, root)
 
 
@@ -77,10 +106,15 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     """Count the values `node` stands for with every alias expanded.
 
     Aliased nodes are shared in the composed tree, so each is measured once.
+    A node met again while it is still being measured is an alias inside
+    its own anchor: a value without end.
     """
     known = sizes.get(id(node))
     if known is not None:
+        if known == _MEASURING:
+            raise YamlSelfReference(node.start_mark)
         return known
+    sizes[id(node)] = _MEASURING
     size = 1
     if isinstance(node, yaml.SequenceNode):
         size += sum(_expanded_size(child, sizes) for child in node.value)

@@ -178,3 +178,26 @@ def test_check__merge_keys_are_not_duplicates(tmp_path: Path) -> None:
     scenario = load_scenario_file(path)
 
     assert [job.id for job in scenario.graphs["movie"].jobs] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("name: a\ngraphs: &x\n  g: *x\n",
+         "2: not valid YAML: an alias refers to the value that contains it"),
+        ("name: a\ndescription: " + "[" * 3000 + "]" * 3000 + "\n",
+         "1: not valid YAML: the document is nested deeper than 32 levels"),
+        ("name: a\ndescription: " + "[" * 40 + "]" * 40 + "\n",
+         "1: not valid YAML: the document is nested deeper than 32 levels"),
+    ],
+)
+def test_check__refuses_endless_or_deep_documents(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(text, "utf-8")
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path)
+
+    assert caught.value.problems == [f"{path}:{problem}"]
