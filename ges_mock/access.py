@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import logging
-import re
+from urllib.parse import unquote_plus
 
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-__all__ = ["AccessLine"]
+__all__ = ["AccessLine", "masked_target"]
 
 _FORMAT = '%s "%s %s HTTP/%d.%d" %d %d %.6fs request_id=%s'
-# Query parameters that carry credentials: a signed OBS URL's key and signature.
-_SECRET_QUERY = re.compile(
-    r"([?&](?:AccessKeyId|Signature|X-Obs-Security-Token|X-Auth-Token)=)[^&]*",
-    re.IGNORECASE,
+# Query parameters that carry credentials (a signed OBS URL's key and
+# signature, in either SDK spelling), compared decoded and lower-cased.
+_SECRET_QUERY_NAMES = frozenset(
+    {"accesskeyid", "awsaccesskeyid", "signature", "x-obs-security-token",
+     "x-amz-security-token", "x-auth-token"}
 )
 
 
@@ -38,7 +39,7 @@ class AccessLine(AbstractAccessLogger):
             _FORMAT,
             request.remote or "-",
             request.method,
-            _masked(request.path_qs),
+            masked_target(request.path_qs),
             version.major,
             version.minor,
             response.status,
@@ -49,8 +50,15 @@ class AccessLine(AbstractAccessLogger):
         )
 
 
-def _masked(path_qs: str) -> str:
+def masked_target(path_qs: str) -> str:
     """The request target with credential values in its query shown as ***."""
-    if "?" not in path_qs:
+    path, mark, query = path_qs.partition("?")
+    if not mark:
         return path_qs
-    return _SECRET_QUERY.sub(r"\1***", path_qs)
+    fields = []
+    for field in query.split("&"):
+        name, equals, _ = field.partition("=")
+        if equals and unquote_plus(name).lower() in _SECRET_QUERY_NAMES:
+            field = f"{name}=***"
+        fields.append(field)
+    return f"{path}?{'&'.join(fields)}"
