@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -168,3 +169,25 @@ class JsonErrorsAppRunner(QuietErrorsAppRunner):
     """Malformed HTTP answered with the GES error body."""
 
     handler_class = _JsonErrorsRequestHandler
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        server.request_handler = _expect_failures_as_json(server.request_handler)
+        return server
+
+
+def _expect_failures_as_json(
+    handle: Callable[[BaseRequest], Awaitable[web.StreamResponse]],
+) -> Callable[[BaseRequest], Awaitable[web.StreamResponse]]:
+    """Answer aiohttp's own 417 (an unknown route or method has no expect
+    handler of ours) with the GES body, as every route of ours does."""
+
+    async def answer(request: BaseRequest) -> web.StreamResponse:
+        try:
+            return await handle(request)
+        except web.HTTPExpectationFailed:
+            got = request.headers.get("Expect", "")
+            message = f"Expect must be 100-continue, got {got!r}"
+            return _early_answer(cast(web.Request, request), 417, message)
+
+    return answer

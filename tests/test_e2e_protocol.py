@@ -168,6 +168,9 @@ def test_expect__within_the_limit_continues(default_server: MockProcess) -> None
         ("DELETE", "/ges/v1.0/p1/graphs/movie/jobs/louvain-demo"),
         ("GET", "/openapi.json"),
         ("GET", "/__admin/health"),
+        ("GET", "/nonexist"),
+        ("OPTIONS", "/ges/v1.0/p1/graphs/movie/jobs/louvain-demo/status"),
+        ("GET", "/ges/v1.0/p1/graphs/movie/jobs"),
     ],
 )
 def test_expect__unknown_expectation_is_417(
