@@ -7,6 +7,7 @@ import asyncio
 import gc
 import json
 import logging
+import re
 import signal
 import sys
 import urllib.error
@@ -32,6 +33,9 @@ __all__ = ["build_parser", "main", "parse_args"]
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 READY_TIMEOUT = 3.0
+# Bounds on what a flag may ask for: a gibibyte of body, ten million entries.
+MAX_BODY_LIMIT = 1 << 30
+MAX_JOURNAL_SIZE = 10_000_000
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
@@ -92,13 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
     option.add("--watch-interval", "WATCH_INTERVAL", 0.0, _seconds(zero_ok=True),
                help="check scenario files at most this often, in seconds "
                     "(default 0: before every request)")
-    option.add("--body-limit", "BODY_LIMIT", DEFAULT_BODY_LIMIT, _at_least(0),
+    option.add("--body-limit", "BODY_LIMIT", DEFAULT_BODY_LIMIT,
+               _between(1, MAX_BODY_LIMIT),
                help="largest request body in bytes (default 1 MiB)")
     option.add("--read-timeout", "READ_TIMEOUT", DEFAULT_READ_TIMEOUT,
                _seconds(zero_ok=False),
                help="seconds a client may take to send a request's headers "
                     "or body, or stay idle between requests (default 15)")
-    option.add("--journal-size", "JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE, _at_least(1),
+    option.add("--journal-size", "JOURNAL_SIZE", DEFAULT_JOURNAL_SIZE,
+               _between(1, MAX_JOURNAL_SIZE),
                help="requests the journal keeps, oldest dropped first "
                     f"(default {DEFAULT_JOURNAL_SIZE})")
     option.add("--log-level", "LOG_LEVEL", "INFO", _one_of(LOG_LEVELS, str.upper),
@@ -135,24 +141,25 @@ class _BadValue(argparse.ArgumentTypeError, ValueError):
     """A flag or GES_MOCK_* value out of range: argparse and env_default both say why."""
 
 
+def _whole_number(raw: str) -> int:
+    # int() would also take '1_000' and other scripts' digits.
+    if not re.fullmatch(r"-?[0-9]{1,100}", raw):
+        raise _BadValue(f"expected a whole number, got {raw!r}")
+    return int(raw)
+
+
 def _port(raw: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError:
-        raise _BadValue(f"port must be a whole number, got {raw!r}") from None
+    port = _whole_number(raw)
     if not 0 <= port <= 65535:
         raise _BadValue(f"port must be between 0 and 65535, got {port}")
     return port
 
 
-def _at_least(least: int) -> Callable[[str], int]:
+def _between(least: int, most: int) -> Callable[[str], int]:
     def convert(raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise _BadValue(f"expected a whole number, got {raw!r}") from None
-        if value < least:
-            raise _BadValue(f"must be at least {least}, got {raw}")
+        value = _whole_number(raw)
+        if not least <= value <= most:
+            raise _BadValue(f"must be from {least} to {most}, got {raw}")
         return value
 
     return convert
@@ -279,8 +286,10 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _ready(args: argparse.Namespace) -> int:
-    port = env_default("ADMIN_PORT", None, int) or env_default("PORT", 8080, int)
-    base = args.url or f"http://127.0.0.1:{port}"
+    base = args.url
+    if base is None:
+        port = env_default("ADMIN_PORT", None, _port) or env_default("PORT", 8080, _port)
+        base = f"http://127.0.0.1:{port}"
     url = base.rstrip("/") + "/__admin/ready"
     try:
         with urllib.request.urlopen(url, timeout=READY_TIMEOUT) as answer:

@@ -89,9 +89,11 @@ async def poll_job(world: World, job: Job) -> JobState:
     now = world.clock.now()
     job.polls += 1
     task = job.work_task
-    if task is not None and not task.done() and job.is_due(now):
-        bound = WRITE_WAIT_SECONDS if job.kind is JobKind.EXPORT else COMPUTE_WAIT_SECONDS
-        await asyncio.wait([task], timeout=bound)
+    # A cancelled job is final already: nothing its work does changes its answer.
+    if task is None or task.done() or job.state.is_final or not job.is_due(now):
+        return job.refresh(now)
+    bound = WRITE_WAIT_SECONDS if job.kind is JobKind.EXPORT else COMPUTE_WAIT_SECONDS
+    await asyncio.wait([task], timeout=bound)
     return job.refresh(now)
 
 

@@ -119,8 +119,13 @@ def test_json_lines__one_object_per_record() -> None:
     [
         (["--port", "70000"], {},
          "argument --port: port must be between 0 and 65535, got 70000"),
-        (["--journal-size", "0"], {}, "argument --journal-size: must be at least 1, got 0"),
-        (["--body-limit", "-1"], {}, "argument --body-limit: must be at least 0, got -1"),
+        (["--journal-size", "0"], {},
+         "argument --journal-size: must be from 1 to 10000000, got 0"),
+        (["--journal-size", "9223372036854775808"], {},
+         "argument --journal-size: must be from 1 to 10000000, got 9223372036854775808"),
+        (["--body-limit", "0"], {},
+         "argument --body-limit: must be from 1 to 1073741824, got 0"),
+        (["--port", "1_9006"], {}, "argument --port: expected a whole number, got '1_9006'"),
         (["--read-timeout", "0"], {},
          "argument --read-timeout: must be more than 0 seconds, got 0"),
         ([], {"GES_MOCK_OBS_PORT": "-3"},
@@ -128,7 +133,7 @@ def test_json_lines__one_object_per_record() -> None:
          "port must be between 0 and 65535, got -3"),
         ([], {"GES_MOCK_JOURNAL_SIZE": "0"},
          "environment variable GES_MOCK_JOURNAL_SIZE is '0', which is not valid: "
-         "must be at least 1, got 0"),
+         "must be from 1 to 10000000, got 0"),
     ],
 )
 def test_cli__out_of_range_number_exits_2_with_a_message(
