@@ -29,7 +29,9 @@ class GraphDataError(ValueError):
     """A scenario's graph data cannot be built; the message names why."""
 
 
-_ID_FORBIDDEN = re.compile(r'[,"\x00-\x1f\x7f]')
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph
+# separators, which str.splitlines() also breaks on.
+_ID_FORBIDDEN = re.compile(r'[,"\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
 def karate_club() -> nx.Graph[str]:

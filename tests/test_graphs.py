@@ -95,6 +95,8 @@ def test_column_rows__tuples_only_when_read() -> None:
         ("a,b", "holds ','; ids hold no comma, quote or control character"),
         ('a"b', "holds '\"'; ids hold no comma, quote or control character"),
         ("e\nf", "holds '\\n'; ids hold no comma, quote or control character"),
+        ("e\x85f", "holds '\\x85'; ids hold no comma, quote or control character"),
+        ("e\u2028f", "holds '\\u2028'; ids hold no comma, quote or control character"),
     ],
 )
 def test_edges__vertex_ids_that_would_break_the_csv_are_refused(
