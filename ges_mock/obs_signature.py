@@ -30,7 +30,20 @@ QUERY_KEY_PARAMS = {"AccessKeyId": "OBS", "AWSAccessKeyId": "AWS"}
 # Query parameters that name a sub-resource and are therefore signed; every
 # other parameter (prefix, marker, max-keys, ...) is left out of the signature.
 SUB_RESOURCES = frozenset(
-    ["acl", "append", "backtosource", "cors", "delete", "deletebucket", "directcoldaccess", "encryption", "fileinterface", "inventory", "length", "lifecycle", "location", "logging", "metadata", "modify", "name", "notification", "obsalias", "obsbucketalias", "object-lock", "partnumber", "policy", "position", "quota", "rename", "replication", "requestpayment", "response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language", "response-content-type", "response-expires", "restore", "retention", "storageclass", "storageinfo", "storagepolicy", "tagging", "torrent", "truncate", "uploadid", "uploads", "versionid", "versioning", "versions", "website", "x-image-process", "x-image-save-bucket", "x-image-save-object", "x-oss-process"]
+    [
+        "acl", "append", "backtosource", "cors", "delete", "deletebucket",
+        "directcoldaccess", "encryption", "fileinterface", "inventory", "length",
+        "lifecycle", "location", "logging", "metadata", "modify", "name",
+        "notification", "obsalias", "obsbucketalias", "object-lock", "partnumber",
+        "policy", "position", "quota", "rename", "replication", "requestpayment",
+        "response-cache-control", "response-content-disposition",
+        "response-content-encoding", "response-content-language",
+        "response-content-type", "response-expires", "restore", "retention",
+        "storageclass", "storageinfo", "storagepolicy", "tagging", "torrent",
+        "truncate", "uploadid", "uploads", "versionid", "versioning", "versions",
+        "website", "x-image-process", "x-image-save-bucket", "x-image-save-object",
+        "x-oss-process"
+    ]
 )
 
 

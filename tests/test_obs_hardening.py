@@ -70,7 +70,7 @@ def test_resolve__hostile_names(
          "fileName holds a name of 234 bytes ('ffffffffffffffff'...); "
          "the OBS stand-in's disk takes at most 233"),
         ("b", "社" * 80,
-         "fileName holds a name of 244 bytes ('社社社社社社社社社社社社社社社社'...); "
+         "fileName holds a name of 244 bytes ('" + "社" * 16 + "'...); "
          "the OBS stand-in's disk takes at most 233"),
     ],
 )
