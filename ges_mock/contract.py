@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from .errors import ContractError
 
 __all__ = [
@@ -36,6 +34,9 @@ ERROR_STATUS: dict[str, int] = {
 }
 
 
+EXPORT_FAILED = "GES.8011"
+JOB_QUERY_FAILED = "GES.8301"
+
 def contract_error(code: str, message: str, status: int | None = None) -> ContractError:
     """Build the error for a documented code, at its documented status."""
     return ContractError(status or ERROR_STATUS[code], code, message)
@@ -46,21 +47,16 @@ def bad_parameter(message: str) -> ContractError:
     return contract_error("GES.8000", message)
 
 
-def graph_not_found(graph_name: str) -> ContractError:
-    """GES.8011 in the export document's own wording."""
-    return contract_error("GES.8011", f"graph [{graph_name}] is not found")
-
-
-def graph_missing_as(code: str) -> Callable[[str], ContractError]:
-    """An unknown graph answered with `code`, in the export document's wording."""
-    return lambda graph_name: contract_error(code, f"graph [{graph_name}] is not found")
+def graph_not_found(graph_name: str, code: str = EXPORT_FAILED) -> ContractError:
+    """An unknown graph in the export document's wording, under each call's code."""
+    return contract_error(code, f"graph [{graph_name}] is not found")
 
 
 def export_failed(message: str) -> ContractError:
     """GES.8011: the export cannot be made."""
-    return contract_error("GES.8011", message)
+    return contract_error(EXPORT_FAILED, message)
 
 
 def job_not_found(job_id: str) -> ContractError:
     """GES.8301 in the job-status page's wording."""
-    return contract_error("GES.8301", f"can not find job, jobId is {job_id}")
+    return contract_error(JOB_QUERY_FAILED, f"can not find job, jobId is {job_id}")

@@ -21,15 +21,9 @@ from .results import AlgorithmResult
 from .shared_writes import shared_write
 from .world import World
 
-__all__ = ["poll_job", "start_export"]
+__all__ = ["start_export"]
 
 WRITE_FAILED = "GES.8011"
-# How long a poll that is due to finish an export waits for its file.
-WRITE_WAIT_SECONDS = 60.0
-# An async algorithm job's due poll waits this long for its result, so a
-# small graph's job ends on the poll its progression names; a longer
-# computation is reported running until it ends.
-COMPUTE_WAIT_SECONDS = 2.0
 
 
 def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
@@ -77,24 +71,6 @@ def start_export(world: World, source: Job, body: dict[str, Any]) -> Job:
     job.refresh(world.clock.now())
     jobs_log.debug("export job %s of job %s to %s", job.id, source.id, target.key)
     return job
-
-
-async def poll_job(world: World, job: Job) -> JobState:
-    """Count a status poll of `job` and return the state to report.
-
-    The poll on which the scenario lets an export finish waits for its file
-    to land, so a client that polls as the scenario says never sees a
-    complete job without its file, and a test never needs to sleep.
-    """
-    now = world.clock.now()
-    job.polls += 1
-    task = job.work_task
-    # A cancelled job is final already: nothing its work does changes its answer.
-    if task is None or task.done() or job.state.is_final or not job.is_due(now):
-        return job.refresh(now)
-    bound = WRITE_WAIT_SECONDS if job.kind is JobKind.EXPORT else COMPUTE_WAIT_SECONDS
-    await asyncio.wait([task], timeout=bound)
-    return job.refresh(now)
 
 
 def _check_exportable(world: World, source: Job) -> None:

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aiohttp import web
 
 from .auth import TOKEN_HEADER, authenticate
-from .errors import ContractError
+from .contract import graph_not_found
 from .request_keys import REQUEST_ID, WORLD
 from .world import World
 
 __all__ = ["authorised_world"]
 
 
-def authorised_world(
-    request: web.Request, graph_missing: Callable[[str], ContractError]
-) -> World:
+def authorised_world(request: web.Request, graph_missing_code: str) -> World:
     """The request's scenario, once its token may act on the project and graph.
 
-    An unknown graph raises `graph_missing(name)`: each call answers it with
+    An unknown graph is answered with `graph_missing_code`: each call uses
     its own page's error code.
     """
     world = request[WORLD]
@@ -32,5 +28,5 @@ def authorised_world(
         request[REQUEST_ID],
     )
     if world.graph(graph_name) is None:
-        raise graph_missing(graph_name)
+        raise graph_not_found(graph_name, graph_missing_code)
     return world

@@ -7,11 +7,12 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from .body import read_json_body
-from .contract import bad_parameter, graph_missing_as, graph_not_found, job_not_found
-from .exports import poll_job, start_export
+from .contract import EXPORT_FAILED, JOB_QUERY_FAILED, bad_parameter, job_not_found
+from .exports import start_export
 from .graph_access import authorised_world
 from .job_view import describe_job
 from .jobs import Job
+from .polling import poll_job
 from .protocol import expect_within_limit
 from .query import MAX_OFFSET, int_query
 from .registry import Registry, project_of
@@ -35,7 +36,7 @@ routes = web.RouteTableDef()
 @routes.post(BASE + "/jobs/{job_id}/action", expect_handler=expect_within_limit)
 async def export_result(request: web.Request) -> web.Response:
     """POST .../jobs/{job_id}/action?action_id=export-result."""
-    world = authorised_world(request, graph_not_found)
+    world = authorised_world(request, EXPORT_FAILED)
     actions = request.query.getall("action_id", [])
     if len(actions) > 1:
         raise bad_parameter(f"action_id must be given once, got {actions!r}")
@@ -58,7 +59,7 @@ async def export_result(request: web.Request) -> web.Response:
 @routes.get(BASE + "/jobs/{job_id}/status", expect_handler=expect_within_limit)
 async def job_status(request: web.Request) -> web.Response:
     """GET .../jobs/{job_id}/status?offset=&limit=."""
-    world = authorised_world(request, graph_missing_as("GES.8301"))
+    world = authorised_world(request, JOB_QUERY_FAILED)
     offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     limit = int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
 

@@ -10,7 +10,7 @@ from . import algorithm_jobs
 from .algorithm_jobs import CANCEL_FAILED, RUN_FAILED, describe_request, run_algorithm
 from .algorithms import canonical_name, parameter_problem
 from .body import read_json_body
-from .contract import bad_parameter, contract_error, graph_missing_as
+from .contract import JOB_QUERY_FAILED, bad_parameter, contract_error
 from .graph_access import authorised_world
 from .handlers import BASE, MAX_LIMIT
 from .jobs import Job, JobState
@@ -23,7 +23,6 @@ from .world import World
 __all__ = ["job_routes"]
 
 EXECUTE_ACTION = "execute-algorithm"
-JOB_QUERY_FAILED = "GES.8301"
 EXECUTION_MODES = ("sync", "async")
 job_routes = web.RouteTableDef()
 
@@ -31,7 +30,7 @@ job_routes = web.RouteTableDef()
 @job_routes.post(BASE + "/action", expect_handler=expect_within_limit)
 async def execute_algorithm(request: web.Request) -> web.Response:
     """POST .../action?action_id=execute-algorithm."""
-    world = authorised_world(request, graph_missing_as(RUN_FAILED))
+    world = authorised_world(request, RUN_FAILED)
     action = request.query.get("action_id")
     if action != EXECUTE_ACTION:
         got = "none" if action is None else repr(action)
@@ -66,7 +65,7 @@ async def execute_algorithm(request: web.Request) -> web.Response:
 @job_routes.get(BASE + "/jobs/status", expect_handler=expect_within_limit)
 async def list_jobs(request: web.Request) -> web.Response:
     """GET .../jobs/status?offset=&limit=: the graph's jobs, oldest first."""
-    world = authorised_world(request, graph_missing_as(JOB_QUERY_FAILED))
+    world = authorised_world(request, JOB_QUERY_FAILED)
     offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     limit = int_query(request, "limit", MAX_LIMIT, 1, MAX_LIMIT)
 
@@ -89,7 +88,7 @@ async def list_jobs(request: web.Request) -> web.Response:
 @job_routes.delete(BASE + "/jobs/{job_id}", expect_handler=expect_within_limit)
 async def cancel_job(request: web.Request) -> web.Response:
     """DELETE .../jobs/{job_id}: cancel a pending or running algorithm job."""
-    world = authorised_world(request, graph_missing_as(CANCEL_FAILED))
+    world = authorised_world(request, CANCEL_FAILED)
     graph, job_id = request.match_info["graph_name"], request.match_info["job_id"]
     algorithm_jobs.cancel_job(world, graph, job_id)
     return json_response({})

@@ -8,9 +8,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-
 from conftest import TOKEN
-from ges_mock import algorithm_jobs, exports
+
+from ges_mock import algorithm_jobs, polling
 from ges_mock.algorithms import compute
 from ges_mock.scenario import load_scenario
 from ges_mock.server import ServerConfig, start_server
@@ -29,7 +29,7 @@ async def test_async_job__answers_before_its_result_and_runs_until_it_exists(
         return compute(*args)
 
     monkeypatch.setattr(algorithm_jobs, "compute", slow_compute)
-    monkeypatch.setattr(exports, "COMPUTE_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(polling, "COMPUTE_WAIT_SECONDS", 0.05)
     config = ServerConfig([load_scenario("default")], tmp_path / "obs", port=0,
                           access_log=False, watch=False)
     server = await start_server(config)
@@ -46,7 +46,7 @@ async def test_async_job__answers_before_its_result_and_runs_until_it_exists(
                     words.append((await polled.json())["status"])
             release.set()
             # The due poll waits for the result now that it can come.
-            monkeypatch.setattr(exports, "COMPUTE_WAIT_SECONDS", 30.0)
+            monkeypatch.setattr(polling, "COMPUTE_WAIT_SECONDS", 30.0)
             async with session.get(status) as polled:
                 done = await polled.json()
     finally:
