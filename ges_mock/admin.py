@@ -372,11 +372,12 @@ def _list_files(root: Path) -> list[dict[str, Any]]:
             if os.path.commonpath([real_root, real]) != real_root:
                 continue
             try:
-                if not stat.S_ISREG(os.stat(real).st_mode):
+                info = os.stat(real)
+                if not stat.S_ISREG(info.st_mode):
                     continue
                 entry = {
                     "key": path.relative_to(root).as_posix(),
-                    "size": os.stat(real).st_size,
+                    "size": info.st_size,
                     "sha256": _sha256(Path(real)),
                 }
             except OSError:

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote, unquote
 
 from aiohttp import web
@@ -435,10 +436,8 @@ class _ObsErrorsRequestHandler(QuietErrorsRequestHandler):
     ) -> web.StreamResponse:
         code = "InternalError" if status >= 500 else "InvalidArgument"
         error = ObsError(code, f"malformed HTTP request: {reason}")
-        request_id, host_id = new_request_ids()
-        response = xml_response(render_error(error, request_id, host_id), error.status)
-        response.headers["x-obs-request-id"] = request_id
-        response.headers["x-obs-id-2"] = host_id
+        response = error_response(cast(web.Request, request), error)
+        # No application runs for it, so its on_response_prepare cannot add this.
         response.headers["Server"] = "OBS"
         return response
 
