@@ -29,6 +29,15 @@ from run import EXPORT_URL, LUA, Server, ges_mock_argv, start, stop
 __all__ = ["main"]
 
 STAGES = {
+    "express lane: a chunk received (whole)":
+        "_JsonErrorsRequestHandler.data_received (ges_mock/protocol.py)",
+    "express lane: parse the request": "parse_plain_request (ges_mock/express_parse.py)",
+    "express lane: answer (pipeline)": "ExpressLane.answer (ges_mock/express.py)",
+    "express lane: export stages": "_export (ges_mock/express.py)",
+    "express lane: send + access line": "_JsonErrorsRequestHandler._send (ges_mock/protocol.py)",
+    "access line (logging)": "AccessLine.log_line (ges_mock/access.py)",
+    "log output: one write per loop turn": "LoopBatchedStreamHandler.flush (ges_mock/log_output.py)",
+    "body parse + validation (cached)": "checked_body (ges_mock/validation.py)",
     "whole request (aiohttp _handle_request)":
         "RequestHandler._handle_request (aiohttp/web_protocol.py)",
     "export_result handler": "export_result (ges_mock/handlers.py)",

@@ -34,19 +34,42 @@ class AccessLine(AbstractAccessLogger):
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         """Log one finished request."""
-        version = request.version
-        self.logger.info(
-            _FORMAT,
+        self.log_line(
             request.remote or "-",
             request.method,
-            masked_target(request.path_qs),
-            version.major,
-            version.minor,
+            request.path_qs,
+            request.version,
             response.status,
             response.body_length,
             time,
             response.headers.get("X-Request-Id")
-            or response.headers.get("x-obs-request-id", "-"),
+            or response.headers.get("x-obs-request-id")
+            or "-",
+        )
+
+    def log_line(
+        self,
+        remote: str,
+        method: str,
+        path_qs: str,
+        version: tuple[int, int],
+        status: int,
+        length: int,
+        seconds: float,
+        request_id: str,
+    ) -> None:
+        """Log one finished request from its parts (length: bytes sent, head included)."""
+        self.logger.info(
+            _FORMAT,
+            remote,
+            method,
+            masked_target(path_qs),
+            version[0],
+            version[1],
+            status,
+            length,
+            seconds,
+            request_id,
         )
 
 

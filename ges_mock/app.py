@@ -6,12 +6,13 @@ from aiohttp import web
 
 from .admin import add_admin_routes
 from .admin_access import ADMIN_TOKEN, guard_admin
+from .express import ExpressLane
 from .handlers import REGISTRY, routes, select_scenario
 from .job_handlers import job_routes
 from .journal import DEFAULT_JOURNAL_SIZE, JOURNAL, Journal, record_requests
 from .middleware import errors_as_json
 from .openapi import OPENAPI_PATH, serve_openapi
-from .protocol import DEFAULT_READ_TIMEOUT, READ_TIMEOUT, expect_within_limit
+from .protocol import DEFAULT_READ_TIMEOUT, LANE, READ_TIMEOUT, expect_within_limit
 from .registry import Registry
 from .rule_middleware import apply_rules
 from .watcher import reload_scenarios
@@ -61,6 +62,7 @@ def create_app(
     if admin_routes:
         add_admin_routes(app)
     app.add_routes(job_routes)
+    app[LANE] = ExpressLane(app)
     app.on_shutdown.append(_finish_writes)
     return app
 

@@ -12,7 +12,10 @@ from aiohttp import web
 from .contract import bad_parameter
 from .protocol import read_body
 
-__all__ = ["MAX_DEPTH", "nesting_depth", "parse_json", "read_json_body"]
+__all__ = [
+    "MAX_DEPTH", "json_body_of", "nesting_depth", "parse_json", "read_json_body",
+    "read_json_bytes",
+]
 
 ACCEPTED_TYPE = "application/json"
 # Deeper bodies are refused before any schema walks them.
@@ -23,6 +26,11 @@ MAX_DIGITS = 64
 
 async def read_json_body(request: web.Request) -> Any:
     """Return the parsed JSON body, or raise GES.8000 saying what is wrong."""
+    return json_body_of(await read_json_bytes(request))
+
+
+async def read_json_bytes(request: web.Request) -> bytes:
+    """Return the body of a request that says it is UTF-8 JSON, or raise GES.8000."""
     if request.content_type != ACCEPTED_TYPE:
         sent = request.headers.get("Content-Type")
         got = "none" if sent is None else repr(sent)
@@ -31,7 +39,11 @@ async def read_json_body(request: web.Request) -> Any:
     if charset is not None and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
         raise bad_parameter(f"charset must be utf-8, got {charset!r}")
 
-    raw = await read_body(request)
+    return await read_body(request)
+
+
+def json_body_of(raw: bytes) -> Any:
+    """Parse a JSON request body already read whole, or raise GES.8000."""
     if raw.startswith(codecs.BOM_UTF8):
         raise bad_parameter("request body starts with a UTF-8 byte-order mark; "
                             "expected JSON without one")

@@ -21,6 +21,7 @@ from .environment import ENV_PREFIX, env_default, env_flag
 from .errors import GesMockError, ScenarioError
 from .journal import DEFAULT_JOURNAL_SIZE
 from .log import server_log
+from .log_output import LoopBatchedStreamHandler, lean_log_records
 from .logformat import LOG_FORMATS, make_formatter
 from .loops import LOOP_CHOICES, run_on_loop
 from .openapi import build_openapi
@@ -231,7 +232,8 @@ class _EnvironmentOptions:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    handler = logging.StreamHandler(sys.stderr)
+    lean_log_records()
+    handler = LoopBatchedStreamHandler(sys.stderr)
     handler.setFormatter(make_formatter(args.log_format))
     logging.basicConfig(level=args.log_level, handlers=[handler])
     config = ServerConfig(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
 from .auth import TOKEN_HEADER, authenticate
@@ -9,7 +11,7 @@ from .contract import graph_not_found
 from .request_keys import REQUEST_ID, WORLD
 from .world import World
 
-__all__ = ["authorised_world"]
+__all__ = ["authorise", "authorised_world"]
 
 
 def authorised_world(request: web.Request, graph_missing_code: str) -> World:
@@ -18,14 +20,31 @@ def authorised_world(request: web.Request, graph_missing_code: str) -> World:
     An unknown graph is answered with `graph_missing_code`: each call uses
     its own page's error code.
     """
-    world = request[WORLD]
-    graph_name = request.match_info["graph_name"]
-    authenticate(
-        request.headers.get(TOKEN_HEADER),
+    return authorise(
+        request[WORLD],
+        request.headers,
         request.match_info["project_id"],
+        request.match_info["graph_name"],
+        request[REQUEST_ID],
+        graph_missing_code,
+    )
+
+
+def authorise(
+    world: World,
+    headers: Mapping[str, str],
+    project_id: str,
+    graph_name: str,
+    request_id: str,
+    graph_missing_code: str,
+) -> World:
+    """`world`, once the token in `headers` may act on the project and graph."""
+    authenticate(
+        headers.get(TOKEN_HEADER),
+        project_id,
         graph_name,
         world.scenario.auth,
-        request[REQUEST_ID],
+        request_id,
     )
     if world.graph(graph_name) is None:
         raise graph_not_found(graph_name, graph_missing_code)

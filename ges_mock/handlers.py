@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from .body import read_json_body
+from .body import read_json_bytes
 from .contract import EXPORT_FAILED, JOB_QUERY_FAILED, bad_parameter, job_not_found
 from .exports import start_export
 from .graph_access import authorised_world
@@ -18,10 +18,13 @@ from .query import MAX_OFFSET, int_query
 from .registry import Registry, project_of
 from .request_keys import WORLD
 from .responses import json_response
-from .validation import first_problem
+from .validation import checked_body
 from .world import World
 
-__all__ = ["API_PREFIX", "REGISTRY", "WORLD", "routes", "select_scenario"]
+__all__ = [
+    "API_PREFIX", "EXPORT_ACTION", "REGISTRY", "WORLD", "export_answer", "routes",
+    "select_scenario",
+]
 
 REGISTRY = web.AppKey("registry", Registry)
 API_PREFIX = "/ges/"
@@ -45,15 +48,15 @@ async def export_result(request: web.Request) -> web.Response:
         got = "none" if action is None else repr(action)
         raise bad_parameter(f"action_id must be '{EXPORT_ACTION}', got {got}")
 
-    body = await read_json_body(request)
-    schema = "export-result.request"
-    problem = first_problem(schema, body, strict=_is_strict(world))
-    if problem is not None:
-        raise bad_parameter(problem)
+    raw = await read_json_bytes(request)
+    match = request.match_info
+    return json_response(export_answer(world, match["graph_name"], match["job_id"], raw))
 
-    source = _find_job(world, request)
-    job = start_export(world, source, body)
-    return json_response({"jobId": job.id})
+
+def export_answer(world: World, graph_name: str, job_id: str, raw: bytes) -> dict[str, str]:
+    """Check an authorised export call's body and start the export; its 200 body."""
+    body = checked_body(raw, "export-result.request", strict=_is_strict(world))
+    return {"jobId": start_export(world, _job_in(world, graph_name, job_id), body).id}
 
 
 @routes.get(BASE + "/jobs/{job_id}/status", expect_handler=expect_within_limit)
@@ -78,8 +81,11 @@ async def select_scenario(request: web.Request, handler: Handler) -> web.StreamR
 
 
 def _find_job(world: World, request: web.Request) -> Job:
-    job_id = request.match_info["job_id"]
-    job = world.jobs.find(request.match_info["graph_name"], job_id)
+    return _job_in(world, request.match_info["graph_name"], request.match_info["job_id"])
+
+
+def _job_in(world: World, graph_name: str, job_id: str) -> Job:
+    job = world.jobs.find(graph_name, job_id)
     if job is None:
         raise job_not_found(job_id)
     return job

@@ -25,12 +25,15 @@ __all__ = [
     "ADMIN_PREFIX",
     "DEFAULT_JOURNAL_SIZE",
     "JOURNAL",
+    "Captured",
+    "Exchange",
     "Journal",
     "JournalEntry",
     "JOURNAL_ENDPOINTS",
     "check_endpoint",
     "endpoint_of",
     "entries_matching",
+    "journal_entry",
     "mask_body",
     "mask_headers",
     "parse_since",
@@ -112,34 +115,46 @@ class JournalEntry:
         }
 
 
+# status, headers as the handler left them, content type, body bytes (or None)
+Captured = tuple[int, "CIMultiDict[str]", str, "bytes | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """The raw pieces of one request and its answer, as a journal entry keeps them."""
+
+    request_id: str | None
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: bytes | None
+    endpoint: str | None
+    scenario: str | None
+    rule: str | None
+    is_off_contract: bool
+    response: Captured | None
+
+
 class _RawEntry(JournalEntry):
     """A journal entry captured raw, masked and decoded when first read."""
 
-    def __init__(
-        self,
-        seq: int,
-        timestamp: float,
-        request: web.Request,
-        raw_body: bytes | None,
-        response: web.StreamResponse | None,
-        elapsed_ms: float,
-    ) -> None:
-        world = request.get(WORLD)
+    def __init__(self, exchange: Exchange, seq: int, timestamp: float, elapsed_ms: float) -> None:
         self.seq = seq
         self.timestamp = timestamp
-        self.request_id = request.get(REQUEST_ID)
-        self.method = request.method
-        self.path = request.path
-        self._raw_query = request.rel_url.query
-        self._raw_headers = request.headers
-        self._raw_body = raw_body
-        self._route = request.match_info
-        self.scenario = None if world is None else world.name
-        self.rule = request.get(RULE)
-        self.is_off_contract = bool(request.get(OFF_CONTRACT, False))
-        self.status = None if response is None else response.status
+        self.request_id = exchange.request_id
+        self.method = exchange.method
+        self.path = exchange.path
+        self._raw_query = exchange.query
+        self._raw_headers = exchange.headers
+        self._raw_body = exchange.body
+        self.endpoint = exchange.endpoint
+        self.scenario = exchange.scenario
+        self.rule = exchange.rule
+        self.is_off_contract = exchange.is_off_contract
+        self.status = None if exchange.response is None else exchange.response[0]
         self.duration_ms = round(elapsed_ms, 3)
-        self._raw_response = _capture_response(response)
+        self._raw_response = exchange.response
         self._decoded: dict[str, Any] = {}
 
     def _once(self, name: str, make: Callable[[], _T]) -> _T:
@@ -160,10 +175,6 @@ class _RawEntry(JournalEntry):
         return self._once(
             "body", lambda: None if self._raw_body is None else mask_body(self._raw_body)
         )
-
-    @property
-    def endpoint(self) -> str | None:  # type: ignore[override]
-        return self._once("endpoint", lambda: _endpoint_of_match(self._route))
 
     @property
     def response(self) -> dict[str, Any]:  # type: ignore[override]
@@ -336,8 +347,28 @@ async def _entry(
     started: float,
     elapsed_ms: float,
 ) -> JournalEntry:
-    raw_body = None if response is None else await _request_body(request)
-    return _RawEntry(seq, started, request, raw_body, response, elapsed_ms)
+    world = request.get(WORLD)
+    exchange = Exchange(
+        request_id=request.get(REQUEST_ID),
+        method=request.method,
+        path=request.path,
+        query=request.rel_url.query,
+        headers=request.headers,
+        body=None if response is None else await _request_body(request),
+        endpoint=_endpoint_of_match(request.match_info),
+        scenario=None if world is None else world.name,
+        rule=request.get(RULE),
+        is_off_contract=bool(request.get(OFF_CONTRACT, False)),
+        response=_capture_response(response),
+    )
+    return _RawEntry(exchange, seq, started, elapsed_ms)
+
+
+def journal_entry(
+    exchange: Exchange, seq: int, started: float, elapsed_ms: float
+) -> JournalEntry:
+    """The entry for an exchange answered outside aiohttp's pipeline (the express lane)."""
+    return _RawEntry(exchange, seq, started, elapsed_ms)
 
 
 async def _request_body(request: web.Request) -> bytes | None:
@@ -350,11 +381,7 @@ async def _request_body(request: web.Request) -> bytes | None:
         return None
 
 
-# status, headers as the handler left them, content type, body bytes (or None)
-_Captured = tuple[int, CIMultiDict[str], str, "bytes | None"]
-
-
-def _capture_response(response: web.StreamResponse | None) -> _Captured | None:
+def _capture_response(response: web.StreamResponse | None) -> Captured | None:
     """Snapshot what the record needs, before aiohttp adds its own headers."""
     if response is None:
         return None
@@ -363,7 +390,7 @@ def _capture_response(response: web.StreamResponse | None) -> _Captured | None:
     return (response.status, response.headers.copy(), response.content_type, kept)
 
 
-def _response_record(captured: _Captured | None) -> dict[str, Any]:
+def _response_record(captured: Captured | None) -> dict[str, Any]:
     if captured is None:
         return {}
     status, headers, content_type, body = captured

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["LOG_FORMATS", "JsonLinesFormatter", "make_formatter"]
+__all__ = ["LOG_FORMATS", "JsonLinesFormatter", "TextFormatter", "make_formatter"]
 
 LOG_FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -28,12 +29,28 @@ class JsonLinesFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """logging's own text format, with each second's time text made once."""
+
+    _second = -1
+    _second_text = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            self._second_text = time.strftime(self.default_time_format, self.converter(second))
+            self._second = second
+        return f"{self._second_text},{int(record.msecs):03d}"
+
+
 def make_formatter(name: str) -> logging.Formatter:
     """The formatter for `name`, one of LOG_FORMATS."""
     if name == "json":
         return JsonLinesFormatter()
     if name == "text":
-        return logging.Formatter(TEXT_FORMAT)
+        return TextFormatter(TEXT_FORMAT)
     raise ValueError(
         f"log format must be one of {', '.join(LOG_FORMATS)}, got {name!r}"
     )

@@ -12,7 +12,7 @@ from .log import server_log
 from .request_keys import request_id_of
 from .responses import json_response
 
-__all__ = ["REQUEST_ID_HEADER", "errors_as_json"]
+__all__ = ["REQUEST_ID_HEADER", "errors_as_json", "internal_error"]
 
 REQUEST_ID_HEADER = "X-Request-Id"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -29,14 +29,17 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     except web.HTTPException as exc:
         response = _http_error(request, exc)
     except Exception:  # noqa: BLE001 - logged, answered as a JSON 500
-        server_log.exception("unexpected error answering %s %s (request id %s)",
-                             request.method, request.path, request_id)
-        internal = contract_error(
-            "GES.8002", f"internal error, request id {request_id}", status=500
-        )
+        internal = internal_error(request.method, request.path, request_id)
         response = json_response(internal.body, internal.status)
     response.headers[REQUEST_ID_HEADER] = request_id
     return response
+
+
+def internal_error(method: str, path: str, request_id: str) -> ContractError:
+    """Log the exception being handled; return the 500 that answers it."""
+    server_log.exception("unexpected error answering %s %s (request id %s)",
+                         method, path, request_id)
+    return contract_error("GES.8002", f"internal error, request id {request_id}", status=500)
 
 
 def _http_error(request: web.Request, exc: web.HTTPException) -> web.Response:

@@ -9,12 +9,14 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
 from .contract import bad_parameter
 from .errors import ContractError
 from .log import obs_log
+from .turn_stat import lstat_this_turn
 
 __all__ = [
     "ExportTarget",
@@ -82,6 +84,16 @@ def resolve_export_target(
     The first segment of exportPath is the bucket; empty segments (a
     trailing or doubled slash) are ignored, as OBS clients do.
     """
+    name = default_name if file_name is None else file_name
+    parts = _checked_parts(export_path, name)
+    target = _target_of(root, parts)
+    _ensure_inside(root, parts, target.path)
+    return target
+
+
+@lru_cache(maxsize=1024)
+def _checked_parts(export_path: str, name: str) -> tuple[str, ...]:
+    """The object key's segments, once every rule on them holds (pure, so kept)."""
     check_object_name("exportPath", export_path, allow_slash=True)
     if export_path.startswith("/"):
         raise bad_parameter(f"exportPath must be relative to a bucket, got {export_path!r}")
@@ -90,7 +102,6 @@ def resolve_export_target(
     if not segments:
         raise bad_parameter(f"exportPath must name a bucket, got {export_path!r}")
 
-    name = default_name if file_name is None else file_name
     check_object_name("fileName", name, allow_slash=False)
     _reject_dot_segments("fileName", [name], name)
     if not name.endswith(_CSV_SUFFIX):
@@ -105,9 +116,12 @@ def resolve_export_target(
             f"exportPath and fileName make an object key of {key_bytes} bytes; "
             f"OBS allows at most {MAX_KEY_BYTES}"
         )
-    path = root.joinpath(*parts)
-    _ensure_inside(root, parts, path)
-    return ExportTarget(root=root, path=path, key="/".join(parts))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=1024)
+def _target_of(root: Path, parts: tuple[str, ...]) -> ExportTarget:
+    return ExportTarget(root=root, path=root.joinpath(*parts), key="/".join(parts))
 
 
 def is_temporary_name(name: str) -> bool:
@@ -146,11 +160,8 @@ def file_signature(path: Path) -> Signature | None:
 
     The last component is not followed: a symlink there has no signature.
     """
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
+    info = lstat_this_turn(str(path))
+    if info is None or not stat.S_ISREG(info.st_mode):
         return None
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
@@ -245,7 +256,7 @@ def _reject_long_names(parts: list[str]) -> None:
             )
 
 
-def _ensure_inside(root: Path, parts: list[str], path: Path) -> None:
+def _ensure_inside(root: Path, parts: tuple[str, ...], path: Path) -> None:
     real_root = _real_root(root)
     if _plain_below(real_root, parts):
         return
@@ -266,7 +277,8 @@ def _real_root(root: Path) -> str:
     the operator's folders, out of any request's reach.
     """
     known = _REAL_ROOTS.get(root)
-    if known is not None and not os.path.islink(root):
+    info = lstat_this_turn(str(root))
+    if known is not None and not (info is not None and stat.S_ISLNK(info.st_mode)):
         return known
     real = os.path.realpath(root)
     if len(_REAL_ROOTS) >= 64:
@@ -275,7 +287,7 @@ def _real_root(root: Path) -> str:
     return real
 
 
-def _plain_below(real_root: str, parts: list[str]) -> bool:
+def _plain_below(real_root: str, parts: tuple[str, ...]) -> bool:
     """True when no existing component below the root is a symlink.
 
     Then the path cannot lead outside the root (its segments hold no '.' or
@@ -284,11 +296,10 @@ def _plain_below(real_root: str, parts: list[str]) -> bool:
     current = real_root
     for part in parts:
         current = os.path.join(current, part)
-        try:
-            mode = os.lstat(current).st_mode
-        except OSError:
+        info = lstat_this_turn(current)
+        if info is None:
             return True
-        if stat.S_ISLNK(mode):
+        if stat.S_ISLNK(info.st_mode):
             return False
     return True
 

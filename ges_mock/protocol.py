@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 from aiohttp.web_request import BaseRequest
 
+from .access import AccessLine
 from .errors import ContractError, error_body
 from .request_keys import BODY_OUTCOME, request_id_of
 from .responses import json_response
 
 __all__ = [
     "DEFAULT_READ_TIMEOUT",
+    "LANE",
+    "Lane",
+    "LaneAnswer",
     "READ_TIMEOUT",
     "JsonErrorsAppRunner",
     "QuietErrorsAppRunner",
@@ -129,7 +134,73 @@ class QuietErrorsRequestHandler(RequestHandler):
         raise NotImplementedError
 
 
+@dataclass(frozen=True, slots=True)
+class LaneAnswer:
+    """A whole answer a lane wrote for a request, and what its access line says."""
+
+    data: bytes
+    status: int
+    request_id: str
+    method: str
+    path_qs: str
+
+
+class Lane(Protocol):
+    """A shortcut that may answer a request from its bytes alone."""
+
+    def answer(self, data: bytes) -> LaneAnswer | None:
+        """The whole answer to the one request `data` holds, or None for aiohttp."""
+
+
+LANE = web.AppKey("lane", Lane)
+
+
 class _JsonErrorsRequestHandler(QuietErrorsRequestHandler):
+    # Set once a chunk went to aiohttp: the rest of the connection follows
+    # it there, so answers keep the order of their requests.
+    _handed_over = False
+    _remote: str | None = None
+
+    def data_received(self, data: bytes) -> None:
+        lane: Lane | None = getattr(self._manager, "lane", None)
+        if lane is not None and not self._handed_over and self._may_shortcut():
+            started = self._loop.time()
+            answer = lane.answer(data)
+            if answer is not None:
+                self._send(answer, started)
+                return
+        self._handed_over = True
+        super().data_received(data)
+
+    def _may_shortcut(self) -> bool:
+        # A paused transport means the client does not read: aiohttp waits for it.
+        return not (self._force_close or self._close or self.writing_paused)
+
+    def _send(self, answer: LaneAnswer, started: float) -> None:
+        assert self.transport is not None
+        self.transport.write(answer.data)
+        if self._keepalive_timeout > 0:
+            # The idle timer counts from this answer, as after any of aiohttp's.
+            self._next_keepalive_close_time = self._loop.time() + self._keepalive_timeout
+        logger = self.access_logger
+        if isinstance(logger, AccessLine) and logger.enabled:
+            logger.log_line(
+                self._remote_of(),
+                answer.method,
+                answer.path_qs,
+                (1, 1),
+                answer.status,
+                len(answer.data),
+                self._loop.time() - started,
+                answer.request_id,
+            )
+
+    def _remote_of(self) -> str:
+        if self._remote is None:
+            peer = None if self.transport is None else self.transport.get_extra_info("peername")
+            self._remote = str(peer[0]) if isinstance(peer, (list, tuple)) else str(peer or "-")
+        return self._remote
+
     def error_answer(
         self, request: BaseRequest, status: int, reason: str
     ) -> web.StreamResponse:
@@ -173,6 +244,7 @@ class JsonErrorsAppRunner(QuietErrorsAppRunner):
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         server.request_handler = _expect_failures_as_json(server.request_handler)
+        server.lane = self.app.get(LANE)  # type: ignore[attr-defined]
         return server
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "REQUEST_ID",
     "RULE",
     "WORLD",
+    "new_request_id",
     "request_id_of",
 ]
 
@@ -43,6 +44,11 @@ def request_id_of(request: web.BaseRequest) -> str:
     """The request's id, given on first asking (by whichever stage asks first)."""
     request_id: str | None = request.get(REQUEST_ID)
     if request_id is None:
-        request_id = f"{_ID_PREFIX}{next(_id_counter):016x}"
+        request_id = new_request_id()
         request[REQUEST_ID] = request_id
     return request_id
+
+
+def new_request_id() -> str:
+    """A fresh request id: 32 hex digits, unique within and across processes."""
+    return f"{_ID_PREFIX}{next(_id_counter):016x}"

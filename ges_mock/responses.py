@@ -7,7 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
-__all__ = ["json_response"]
+__all__ = ["JSON_TYPE", "json_bytes", "json_response"]
+
+JSON_TYPE = "application/json"
 
 
 def json_response(
@@ -16,15 +18,19 @@ def json_response(
     headers: dict[str, str] | None = None,
 ) -> web.Response:
     """Answer `body` as compact UTF-8 JSON."""
+    return web.Response(
+        body=json_bytes(body),
+        status=status,
+        headers=headers,
+        content_type=JSON_TYPE,
+    )
+
+
+def json_bytes(body: Any) -> bytes:
+    """`body` as compact UTF-8 JSON text."""
     try:
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     except UnicodeEncodeError:
         # A lone surrogate (from a JSON escape or an undecodable header byte)
         # has no UTF-8 form; escaped, it is still valid JSON text.
-        payload = json.dumps(body, separators=(",", ":")).encode()
-    return web.Response(
-        body=payload,
-        status=status,
-        headers=headers,
-        content_type="application/json",
-    )
+        return json.dumps(body, separators=(",", ":")).encode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +18,7 @@ from .responses import json_response
 from .rules import MISSING, Action, Canned, Fault, RequestView, Rule, first_match
 from .world import World
 
-__all__ = ["NOT_JSON_BODY", "apply_rules"]
+__all__ = ["NOT_JSON_BODY", "apply_rules", "looks_at_body", "rule_view"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # What the not_json fault sends: the kind of page a proxy in front of GES answers.
@@ -84,16 +84,35 @@ async def _perform(
 
 async def _view_of(request: web.Request, rules: list[Rule]) -> RequestView:
     """What the rules see; the body is read only when a rule looks at it."""
-    body = MISSING
-    if any(rule.match.body for rule in rules) and request.body_exists:
-        body = _lenient_json(await read_body(request))
+    raw = None
+    if looks_at_body(rules) and request.body_exists:
+        raw = await read_body(request)
+    return rule_view(
+        request.method, request.path, request.match_info, request.query, request.headers, raw
+    )
+
+
+def looks_at_body(rules: list[Rule]) -> bool:
+    """Whether any of `rules` matches on the request body."""
+    return any(rule.match.body for rule in rules)
+
+
+def rule_view(
+    method: str,
+    path: str,
+    match_info: Mapping[str, str],
+    query: Mapping[str, str],
+    headers: Mapping[str, str],
+    raw_body: bytes | None,
+) -> RequestView:
+    """The view rules match against; `raw_body` None when no rule needs it."""
     return RequestView(
-        method=request.method,
-        path=request.path,
-        match_info=dict(request.match_info),
-        query=request.query,
-        headers=request.headers,
-        body=body,
+        method=method,
+        path=path,
+        match_info=dict(match_info),
+        query=query,
+        headers=headers,
+        body=MISSING if raw_body is None else _lenient_json(raw_body),
     )
 
 

@@ -10,10 +10,14 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from .body import json_body_of
+from .contract import bad_parameter
+from .errors import ContractError
 from .resources import load_schema
 from .schema_check import Check, compile_check
 
 __all__ = [
+    "checked_body",
     "describe_error",
     "explain_error",
     "fast_check_for",
@@ -76,6 +80,44 @@ def first_problem(schema_name: str, instance: Any, strict: bool = False) -> str 
     # message is worked out once, keyed by the body's exact JSON text.
     text = json.dumps(instance, ensure_ascii=False, separators=(",", ":"))
     return _problem_of_text(schema_name, strict, text)
+
+
+def checked_body(raw: bytes, schema_name: str, strict: bool = False) -> Any:
+    """Parse a JSON body and check it against a schema; raise GES.8000 if either fails.
+
+    Clients under test send the same body again and again: the outcome for
+    a short body is kept, keyed by its exact bytes. The value returned may
+    be shared between requests, so callers only read it.
+    """
+    if len(raw) > _KEPT_BODY_BYTES:
+        return _check_body(raw, schema_name, strict)
+    key = (raw, schema_name, strict)
+    outcome = _BODY_OUTCOMES.pop(key, None)
+    if outcome is None:
+        try:
+            outcome = (_check_body(raw, schema_name, strict), None)
+        except ContractError as err:
+            outcome = (None, err.message)
+        if len(_BODY_OUTCOMES) >= _KEPT_BODIES:
+            del _BODY_OUTCOMES[next(iter(_BODY_OUTCOMES))]
+    _BODY_OUTCOMES[key] = outcome  # the most recently used last
+    body, problem = outcome
+    if problem is not None:
+        raise bad_parameter(problem)
+    return body
+
+
+_KEPT_BODIES = 256
+_KEPT_BODY_BYTES = 4096
+_BODY_OUTCOMES: dict[tuple[bytes, str, bool], tuple[Any, str | None]] = {}
+
+
+def _check_body(raw: bytes, schema_name: str, strict: bool) -> Any:
+    body = json_body_of(raw)
+    problem = first_problem(schema_name, body, strict)
+    if problem is not None:
+        raise bad_parameter(problem)
+    return body
 
 
 @lru_cache(maxsize=256)
