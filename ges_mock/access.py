@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from urllib.parse import unquote_plus
 
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
+
+from .log_output import direct_info_writer
 
 __all__ = ["AccessLine", "masked_target"]
 
@@ -59,20 +62,19 @@ class AccessLine(AbstractAccessLogger):
         request_id: str,
     ) -> None:
         """Log one finished request from its parts (length: bytes sent, head included)."""
-        self.logger.info(
-            _FORMAT,
-            remote,
-            method,
-            masked_target(path_qs),
-            version[0],
-            version[1],
-            status,
-            length,
-            seconds,
-            request_id,
+        args = (
+            remote, method, masked_target(path_qs), version[0], version[1],
+            status, length, seconds, request_id,
         )
+        write = direct_info_writer(self.logger)
+        if write is None:
+            self.logger.info(_FORMAT, *args)
+        elif self.logger.isEnabledFor(logging.INFO):
+            # serve's own handler alone takes the line: the same text, no LogRecord.
+            write(self.logger.name, "INFO", _FORMAT % args)
 
 
+@lru_cache(maxsize=1024)
 def masked_target(path_qs: str) -> str:
     """The request target with credential values in its query shown as ***."""
     path, mark, query = path_qs.partition("?")

@@ -114,7 +114,7 @@ class ExpressLane:
             scenario=world.name,
             rule=None,
             is_off_contract=False,
-            response=(status, headers.copy(), JSON_TYPE, payload),
+            response=(status, headers, JSON_TYPE, payload),
         )
         elapsed = (time.perf_counter() - clock) * 1000
         journal.add(journal_entry(exchange, seq, started, elapsed))
@@ -149,12 +149,13 @@ def _rule_applies(world: World, request: PlainRequest, match_info: dict[str, str
 
 def _http_bytes(status: int, headers: CIMultiDict[str], payload: bytes) -> bytes:
     """The response as aiohttp writes it: its headers, then length, date, server."""
-    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    lines += [
-        f"Content-Length: {len(payload)}",
-        f"Date: {rfc822_formatted_time()}",
-        f"Server: {SERVER_SOFTWARE}",
-        "\r\n",
-    ]
-    return "\r\n".join(lines).encode("utf-8") + payload
+    head = [f"HTTP/1.1 {status} {_PHRASES[status]}\r\n"]
+    head += [f"{name}: {value}\r\n" for name, value in headers.items()]
+    head.append(
+        f"Content-Length: {len(payload)}\r\nDate: {rfc822_formatted_time()}\r\n"
+        f"Server: {SERVER_SOFTWARE}\r\n\r\n"
+    )
+    return "".join(head).encode("utf-8") + payload
+
+
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}

@@ -25,7 +25,7 @@ _HANDED_OVER = frozenset(
 _MAX_FIELD = 8190
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PlainRequest:
     """One parsed request: raw target, ASCII headers and the whole body."""
 

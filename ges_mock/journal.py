@@ -119,7 +119,7 @@ class JournalEntry:
 Captured = tuple[int, "CIMultiDict[str]", str, "bytes | None"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Exchange:
     """The raw pieces of one request and its answer, as a journal entry keeps them."""
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TextIO
+import time
+from collections.abc import Callable
+from typing import Protocol, TextIO, cast
 
-__all__ = ["LoopBatchedStreamHandler", "lean_log_records"]
+__all__ = [
+    "LoopBatchedStreamHandler", "PartsFormatter", "direct_info_writer", "lean_log_records"
+]
 
 
 class LoopBatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -30,10 +34,21 @@ class LoopBatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self._waiting.append(self.format(record) + self.terminator)
+            line = self.format(record)
         except Exception:  # noqa: BLE001 - logging's own rule: report, never raise
             self.handleError(record)
             return
+        self._queue(line)
+
+    def write_parts(self, name: str, level: str, message: str) -> None:
+        """Write the line a record of these parts would give, without making one."""
+        formatter = cast(PartsFormatter, self.formatter)
+        line = formatter.format_parts(name, level, message, time.time())
+        with self.lock:  # type: ignore[union-attr]
+            self._queue(line)
+
+    def _queue(self, line: str) -> None:
+        self._waiting.append(line + self.terminator)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -54,6 +69,35 @@ class LoopBatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 except Exception:  # noqa: BLE001 - a closed or broken stderr
                     return
             super().flush()
+
+
+class PartsFormatter(Protocol):
+    """A formatter that can also format a line from its parts alone."""
+
+    def format_parts(self, name: str, level: str, message: str, created: float) -> str:
+        """The line for a record of these parts."""
+
+
+def direct_info_writer(logger: logging.Logger) -> Callable[[str, str, str], None] | None:
+    """`write_parts` of the one handler `logger`'s INFO records reach, when that is
+    all they reach (serve's own set-up); else None, and logging must be used."""
+    current: logging.Logger | None = logger
+    while current is not None and current.parent is not None:
+        if current.handlers or not current.propagate or current.filters:
+            return None
+        current = current.parent
+    handlers = logging.getLogger().handlers
+    if len(handlers) != 1:
+        return None
+    handler = handlers[0]
+    if (
+        not isinstance(handler, LoopBatchedStreamHandler)
+        or handler.filters
+        or handler.level > logging.INFO
+        or not hasattr(handler.formatter, "format_parts")
+    ):
+        return None
+    return handler.write_parts
 
 
 def lean_log_records() -> None:

@@ -28,21 +28,37 @@ class JsonLinesFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
+    def format_parts(self, name: str, level: str, message: str, created: float) -> str:
+        """The line `format` gives a record of these parts (no exception)."""
+        entry = {"time": _iso(created), "level": level, "logger": name, "message": message}
+        return json.dumps(entry, ensure_ascii=False)
+
 
 class TextFormatter(logging.Formatter):
-    """logging's own text format, with each second's time text made once."""
+    """TEXT_FORMAT, with each second's time text made once."""
 
     _second = -1
     _second_text = ""
 
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         if datefmt is not None:
             return super().formatTime(record, datefmt)
-        second = int(record.created)
+        return self._time_text(record.created, int(record.msecs))
+
+    def format_parts(self, name: str, level: str, message: str, created: float) -> str:
+        """The line `format` gives a record of these parts (no exception)."""
+        msecs = int((created - int(created)) * 1000)
+        return f"{self._time_text(created, msecs)} {level} {name} {message}"
+
+    def _time_text(self, created: float, msecs: int) -> str:
+        second = int(created)
         if second != self._second:
             self._second_text = time.strftime(self.default_time_format, self.converter(second))
             self._second = second
-        return f"{self._second_text},{int(record.msecs):03d}"
+        return f"{self._second_text},{msecs:03d}"
 
 
 def make_formatter(name: str) -> logging.Formatter:
@@ -50,7 +66,7 @@ def make_formatter(name: str) -> logging.Formatter:
     if name == "json":
         return JsonLinesFormatter()
     if name == "text":
-        return TextFormatter(TEXT_FORMAT)
+        return TextFormatter()
     raise ValueError(
         f"log format must be one of {', '.join(LOG_FORMATS)}, got {name!r}"
     )

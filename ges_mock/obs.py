@@ -270,15 +270,15 @@ def _ensure_inside(root: Path, parts: tuple[str, ...], path: Path) -> None:
 
 
 def _real_root(root: Path) -> str:
-    """The root's real path, walked again only when the root itself is a link.
+    """The root's real path, found once per root.
 
-    Only the root's own entry is looked at per request: a folder above it
-    swapped for a symlink while the mock runs is not noticed, as those are
-    the operator's folders, out of any request's reach.
+    The root and the folders above it are the operator's, out of any
+    request's reach. Were the root itself swapped for a symlink while the
+    mock runs, writes would follow it (never a link below it), and a link
+    planted below it would fail the write, not this request.
     """
     known = _REAL_ROOTS.get(root)
-    info = lstat_this_turn(str(root))
-    if known is not None and not (info is not None and stat.S_ISLNK(info.st_mode)):
+    if known is not None:
         return known
     real = os.path.realpath(root)
     if len(_REAL_ROOTS) >= 64:

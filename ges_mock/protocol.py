@@ -134,7 +134,7 @@ class QuietErrorsRequestHandler(RequestHandler):
         raise NotImplementedError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LaneAnswer:
     """A whole answer a lane wrote for a request, and what its access line says."""
 
