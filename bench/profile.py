@@ -36,7 +36,8 @@ STAGES = {
     "express lane: export stages": "_export (ges_mock/express.py)",
     "express lane: send + access line": "_JsonErrorsRequestHandler._send (ges_mock/protocol.py)",
     "access line (logging)": "AccessLine.log_line (ges_mock/access.py)",
-    "log output: one write per loop turn": "LoopBatchedStreamHandler.flush (ges_mock/log_output.py)",
+    "log output: one write per loop turn":
+        "LoopBatchedStreamHandler.flush (ges_mock/log_output.py)",
     "body parse + validation (cached)": "checked_body (ges_mock/validation.py)",
     "whole request (aiohttp _handle_request)":
         "RequestHandler._handle_request (aiohttp/web_protocol.py)",

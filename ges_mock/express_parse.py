@@ -39,7 +39,7 @@ class PlainRequest:
 class _Collector:
     """httptools' callbacks, gathering one message and noticing a second."""
 
-    __slots__ = ("url", "names", "values", "chunks", "messages", "complete")
+    __slots__ = ("chunks", "complete", "messages", "names", "url", "values")
 
     def __init__(self) -> None:
         self.url = b""

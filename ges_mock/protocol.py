@@ -20,10 +20,10 @@ from .responses import json_response
 __all__ = [
     "DEFAULT_READ_TIMEOUT",
     "LANE",
-    "Lane",
-    "LaneAnswer",
     "READ_TIMEOUT",
     "JsonErrorsAppRunner",
+    "Lane",
+    "LaneAnswer",
     "QuietErrorsAppRunner",
     "QuietErrorsRequestHandler",
     "expect_within_limit",

@@ -222,7 +222,9 @@ def test_access_line__same_for_whole_and_split_requests(
 
     lines = []
     for answer in (express, pipeline):
-        request_id = re.search(rb"X-Request-Id: (\w+)", answer).group(1).decode()  # type: ignore[union-attr]
+        found = re.search(rb"X-Request-Id: (\w+)", answer)
+        assert found is not None
+        request_id = found.group(1).decode()
         [line] = server.log_lines_with(f"request_id={request_id}")
         lines.append(line)
     pattern = (

@@ -25,9 +25,9 @@ def _record(message: str = "a line") -> logging.LogRecord:
 
 @pytest.mark.parametrize("formatter", [TextFormatter(), JsonLinesFormatter()])
 def test_format_parts__same_line_as_a_record(formatter: logging.Formatter) -> None:
-    parts = formatter.format_parts("ges_mock.access", "INFO", "a line", CREATED)  # type: ignore[attr-defined]
+    format_parts = formatter.format_parts  # type: ignore[attr-defined]
 
-    assert parts == formatter.format(_record())
+    assert format_parts("ges_mock.access", "INFO", "a line", CREATED) == formatter.format(_record())
 
 
 def test_text_formatter__logging_s_own_time_text() -> None:
