@@ -10,8 +10,6 @@ import logging
 import re
 import signal
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -293,6 +291,10 @@ def _ready(args: argparse.Namespace) -> int:
         port = env_default("ADMIN_PORT", None, _port) or env_default("PORT", 8080, _port)
         base = f"http://127.0.0.1:{port}"
     url = base.rstrip("/") + "/__admin/ready"
+    # Imported here: serve's start would otherwise pay for urllib's HTTP client.
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=READY_TIMEOUT) as answer:
             print(answer.read().decode("utf-8"))

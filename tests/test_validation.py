@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
+import ges_mock
+from ges_mock.algorithms import ALGORITHMS, _parameters_validator
+from ges_mock.resources import load_schema
 from ges_mock.validation import first_problem
 
 SCHEMA = "export-result.request"
@@ -61,3 +66,20 @@ def test_first_problem__unknown_field_inside_obs_parameters_is_named() -> None:
     assert first_problem(SCHEMA, body, strict=True) == (
         "obsParameters.region is not a documented field"
     )
+
+
+BUNDLED_SCHEMAS = sorted(
+    path.name.removesuffix(".json")
+    for path in (Path(ges_mock.__file__).parent / "schemas").glob("*.json")
+)
+
+
+@pytest.mark.parametrize("name", BUNDLED_SCHEMAS)
+def test_bundled_schema__valid_against_the_meta_schema(name: str) -> None:
+    # The server trusts its own schemas at start; this is where they are checked.
+    Draft202012Validator.check_schema(load_schema(name))
+
+
+@pytest.mark.parametrize("name", sorted(ALGORITHMS))
+def test_algorithm_parameter_schema__valid_against_the_meta_schema(name: str) -> None:
+    Draft202012Validator.check_schema(_parameters_validator(name).schema)
